@@ -15,7 +15,9 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_git(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
@@ -25,8 +27,15 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.com")
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
-    for var in ("GITHUB_TOKEN", "GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY",
-                "GITHUB_API_URL", "GITHUB_REPOSITORY", "GH_TOKEN"):
+    for var in (
+        "GITHUB_TOKEN",
+        "GITHUB_ACTIONS",
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_API_URL",
+        "GITHUB_REPOSITORY",
+        "GH_TOKEN",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -35,9 +44,10 @@ _real_connect = socket.socket.connect
 
 def _guarded_connect(self: socket.socket, address: object) -> object:
     host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6):
-        if not (host.startswith("127.") or host in ("localhost", "::1")):
-            raise AssertionError(f"test tried to reach the network: {address!r}")
+    inet = self.family in (socket.AF_INET, socket.AF_INET6)
+    loopback = isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1"))
+    if inet and isinstance(host, str) and not loopback:
+        raise AssertionError(f"test tried to reach the network: {address!r}")
     return _real_connect(self, address)  # type: ignore[arg-type]
 
 

@@ -26,9 +26,8 @@ def git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -
         ["git", *args], cwd=cwd, input=input, capture_output=True, env=env, check=False
     )
     if check and proc.returncode != 0:
-        raise AssertionError(
-            f"git {' '.join(args)} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}"
-        )
+        err = proc.stderr.decode(errors="replace")
+        raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}): {err}")
     return proc.stdout.decode("utf-8", errors="replace").rstrip("\n")
 
 
