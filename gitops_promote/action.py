@@ -173,35 +173,6 @@ def format_outputs(values: Mapping[str, str]) -> str:
     return "".join(chunks)
 
 
-def parse_outputs(text: str) -> dict[str, str]:
-    """Read a ``$GITHUB_OUTPUT`` file the way the runner does (both forms)."""
-    result: dict[str, str] = {}
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if not line:
-            continue
-        eq = line.find("=")
-        heredoc = line.find("<<")
-        if heredoc != -1 and (eq == -1 or heredoc < eq):
-            name, delim = line[:heredoc], line[heredoc + 2 :]
-            body: list[str] = []
-            while i < len(lines) and lines[i] != delim:
-                body.append(lines[i])
-                i += 1
-            if i >= len(lines):
-                raise ValueError(f"output {name!r}: delimiter {delim!r} not found")
-            i += 1
-            result[name] = "\n".join(body)
-        elif eq != -1:
-            result[line[:eq]] = line[eq + 1 :]
-        else:
-            raise ValueError(f"invalid output line {line!r}")
-    return result
-
-
 def set_outputs(values: Mapping[str, str]) -> None:
     """Append ``values`` to ``$GITHUB_OUTPUT`` (nothing happens when it is not set)."""
     path = os.environ.get("GITHUB_OUTPUT")
