@@ -26,6 +26,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -66,6 +67,7 @@ class Fault:
     body: JSON
     times: int
     delay: float
+    handled: bool = False  # carry the request out first, then answer with the fault
 
     def matches(self, method: str, path: str) -> bool:
         if self.times <= 0:
@@ -140,6 +142,7 @@ class GithubStandin:
         self._stopping = threading.Event()
         self._ids = itertools.count(1000)
         self._server: ThreadingHTTPServer | None = None
+        self._port = 0
         self._thread: threading.Thread | None = None
         self.rate_remaining = RATE_LIMIT
 
@@ -154,7 +157,10 @@ class GithubStandin:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="github-standin")
+        self._port = int(server.server_address[1])
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="github-standin"
+        )
         self._thread.daemon = True
         self._thread.start()
         return self
@@ -177,8 +183,8 @@ class GithubStandin:
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "the stand-in is not running"
-        return int(self._server.server_address[1])
+        assert self._port, "the stand-in was never started"
+        return self._port
 
     @property
     def host_url(self) -> str:
@@ -229,10 +235,13 @@ class GithubStandin:
         body: JSON = None,
         times: int = 1,
         delay: float = 0.0,
+        handled: bool = False,
     ) -> Fault:
         """Answer the next ``times`` requests whose path matches the regex ``route`` (searched in
         the path below the prefix) with ``status``/``headers``/``body``; ``status=None`` answers
-        normally after ``delay`` seconds. A ``body`` of None becomes GitHub's error shape."""
+        normally after ``delay`` seconds. A ``body`` of None becomes GitHub's error shape. With
+        ``handled=True`` the request is carried out before the fault answers (an answer lost on
+        the way back)."""
         fault = Fault(
             route=re.compile(route),
             method=method.upper() if method else None,
@@ -241,6 +250,7 @@ class GithubStandin:
             body=body,
             times=times,
             delay=delay,
+            handled=handled,
         )
         with self._lock:
             self._faults.append(fault)
@@ -281,9 +291,17 @@ class GithubStandin:
         """Open a pull request directly (as someone else would have); returns its number."""
         with self._lock:
             repo = self._repo(full_name)
-            return self._create_pull(
-                repo, {"head": head, "base": base, "title": title or head, "body": body}
-            )["number"]
+            data = {"head": head, "base": base, "title": title or head, "body": body}
+            return int(self._create_pull(repo, data)["number"])
+
+    def label_pull(self, full_name: str, number: int, *names: str) -> None:
+        """Put labels on a pull request directly (as someone else would have)."""
+        with self._lock:
+            repo = self._repo(full_name)
+            for name in names:
+                key = self._ensure_label(repo, name)
+                if key not in repo.issues[number]["labels"]:
+                    repo.issues[number]["labels"].append(key)
 
     # -- request handling ---------------------------------------------------------------------
 
@@ -297,8 +315,6 @@ class GithubStandin:
         return None
 
     def _rate_headers(self) -> dict[str, str]:
-        import time
-
         return {
             "x-ratelimit-limit": str(RATE_LIMIT),
             "x-ratelimit-remaining": str(self.rate_remaining),
@@ -310,16 +326,26 @@ class GithubStandin:
     def handle(self, req: RecordedRequest) -> tuple[int, dict[str, str], JSON]:
         """Route one request; returns (status, headers, body)."""
         fault = self._record(req)
+        if fault is not None and fault.delay:
+            self._stopping.wait(fault.delay)
+        if fault is not None and fault.status is not None and not fault.handled:
+            return self._fault_answer(fault)
+        answer = self._answer(req)
+        if fault is not None and fault.status is not None:
+            return self._fault_answer(fault)
+        return answer
+
+    def _fault_answer(self, fault: Fault) -> tuple[int, dict[str, str], JSON]:
+        assert fault.status is not None
         headers = self._rate_headers()
-        if fault is not None:
-            if fault.delay:
-                self._stopping.wait(fault.delay)
-            if fault.status is not None:
-                headers.update(fault.headers)
-                body = fault.body
-                if body is None and fault.status >= 400:
-                    body = ApiError(fault.status, _REASONS.get(fault.status, "Error")).body()
-                return fault.status, headers, body
+        headers.update(fault.headers)
+        body = fault.body
+        if body is None and fault.status >= 400:
+            body = ApiError(fault.status, _REASONS.get(fault.status, "Error")).body()
+        return fault.status, headers, body
+
+    def _answer(self, req: RecordedRequest) -> tuple[int, dict[str, str], JSON]:
+        headers = self._rate_headers()
         if self.token is not None:
             auth = req.headers.get("authorization", "")
             scheme, _, value = auth.partition(" ")
@@ -346,7 +372,8 @@ class GithubStandin:
         for pattern, verb, handler in _ROUTES:
             hit = re.fullmatch(pattern, rest)
             if hit and verb == method:
-                return handler(self, repo, req, *hit.groups())
+                answer: Route = handler(self, repo, req, *hit.groups())
+                return answer
         raise ApiError(404, "Not Found")
 
     # -- representations ----------------------------------------------------------------------
@@ -534,8 +561,9 @@ class GithubStandin:
         api = f"{self.base_url}/repos/{repo.full_name}"
         html = f"{self.host_url}/{repo.full_name}/pull/{pull['number']}"
         n = pull["number"]
-        head_sha = self._branches(repo).get(pull["head"], pull["head_sha"])
-        base_sha = self._branches(repo).get(pull["base"], pull["base_sha"])
+        branches = self._branches(repo)
+        head_sha: str = branches.get(pull["head"]) or pull["head_sha"]
+        base_sha: str = branches.get(pull["base"]) or pull["base_sha"]
         body: dict[str, JSON] = {
             "url": f"{api}/pulls/{n}",
             "id": pull["id"],
@@ -1096,6 +1124,7 @@ _REASONS = {
 class _Handler(BaseHTTPRequestHandler):
     owner: GithubStandin
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms stalls
     server_version = "GitHub.com"
     sys_version = ""
 
@@ -1141,6 +1170,21 @@ class _Handler(BaseHTTPRequestHandler):
     do_PATCH = _serve
     do_PUT = _serve
     do_DELETE = _serve
+
+
+class FakeClock:
+    """A wall clock that only moves when something sleeps on it; records every sleep."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = time.time() if start is None else start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
 def describe(requests: list[RecordedRequest]) -> str:
