@@ -1,0 +1,192 @@
+"""Versions of a spec: the commits that changed its content, numbered oldest first.
+
+One ``git log --follow`` pass (see :meth:`GitRepository.file_log`) gives every commit touching the
+file; this module decides which of them are versions and of which kind:
+
+- a commit that changes the file's content is a version (``v1`` is the one that created it);
+- a pure rename (same content at a new path) or a mode change is not a version, but the path of
+  later versions follows the rename;
+- a commit deleting the file ends its history; if the path is created again, numbering continues;
+- the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit that
+  created the file and ``update`` for any other change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import NotFoundError, UsageError
+from .repo import GitRepository
+
+KINDS = ("create", "update", "rollback", "promote")
+KIND_TRAILER = "Gitops-Promote-Kind"
+
+_TRAILER_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)\s*$")
+_KNOWN_TRAILER_PREFIXES = ("gitops-promote-", "signed-off-by", "co-authored-by")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a spec file."""
+
+    number: int
+    sha: str
+    date: str
+    author: str
+    email: str
+    subject: str
+    message: str
+    kind: str
+    path: str
+    blob: str
+    trailers: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """``v3`` for version 3."""
+        return f"v{self.number}"
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha[:7]
+
+
+def parse_trailers(message: str) -> dict[str, str]:
+    """The ``Key: value`` trailers of a commit message (its last paragraph), as git reads them.
+
+    The last paragraph counts as a trailer block when every line in it is a trailer (or the
+    indented continuation of one), or, as git allows, when at least a quarter of its lines are
+    trailers and one of them is a well-known one (``Gitops-Promote-*``, ``Signed-off-by``,
+    ``Co-authored-by``). The subject paragraph is never a trailer block. Later keys win.
+    """
+    lines = message.replace("\r\n", "\n").rstrip("\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    last_blank = max((i for i, line in enumerate(lines) if not line.strip()), default=-1)
+    if last_blank < 0:
+        return {}
+    block = lines[last_blank + 1 :]
+    entries: list[list[str]] = []
+    trailer_lines = 0
+    other_lines = 0
+    known = False
+    for line in block:
+        if line[:1] in (" ", "\t") and entries and entries[-1]:
+            entries[-1][1] += " " + line.strip()
+            continue
+        m = _TRAILER_RE.match(line)
+        if m:
+            trailer_lines += 1
+            key = m.group(1)
+            known = known or key.lower().startswith(_KNOWN_TRAILER_PREFIXES)
+            entries.append([key, m.group(2)])
+        else:
+            other_lines += 1
+            entries.append([])
+    if trailer_lines == 0:
+        return {}
+    if other_lines and not (known and trailer_lines * 4 >= trailer_lines + other_lines):
+        return {}
+    result: dict[str, str] = {}
+    for entry in entries:
+        if entry:
+            result[entry[0]] = entry[1]
+    return result
+
+
+def _trailer(trailers: dict[str, str], key: str) -> str | None:
+    found = None
+    for k, v in trailers.items():
+        if k.lower() == key.lower():
+            found = v
+    return found
+
+
+def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]:
+    """Every version of ``path`` reachable from ``ref``, OLDEST FIRST (``v1`` first).
+
+    Runs a single ``git log``. An unknown ``ref`` raises NotFoundError; a path that never existed
+    gives an empty list.
+    """
+    changes = repo.file_log(path, ref)
+    result: list[Version] = []
+    for change in reversed(changes):
+        if change.blob is None:
+            continue  # deleted: the history ends here (or resumes when the file comes back)
+        if change.old_blob == change.blob:
+            continue  # a pure rename or mode change: same content, not a new version
+        message = change.message.rstrip("\n")
+        trailers = parse_trailers(message)
+        kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
+        if kind not in KINDS:
+            kind = "create" if change.old_blob is None else "update"
+        result.append(
+            Version(
+                number=len(result) + 1,
+                sha=change.sha,
+                date=change.date,
+                author=change.author,
+                email=change.email,
+                subject=message.split("\n", 1)[0],
+                message=message,
+                kind=kind,
+                path=change.path,
+                blob=change.blob,
+                trailers=trailers,
+            )
+        )
+    return result
+
+
+def resolve_version(versions: Sequence[Version], spec: str) -> Version:
+    """Find a version by ``vN``, ``N``, a full or short commit sha, ``previous`` or ``latest``.
+
+    ``previous`` is the version before the newest. NotFoundError when nothing matches; UsageError
+    when a short sha matches several versions.
+    """
+    text = spec.strip()
+    low = text.lower()
+    if not versions:
+        raise NotFoundError(f"no versions to choose {text!r} from")
+    count = len(versions)
+    span = f"v1..v{count}" if count > 1 else "only v1"
+
+    def by_number(n: int) -> Version:
+        if 1 <= n <= count:
+            return versions[n - 1]
+        raise NotFoundError(f"there is no version v{n} ({span} exist)")
+
+    if low in ("previous", "prev"):
+        if count < 2:
+            raise NotFoundError(f"there is no previous version: {versions[0].path} has only v1")
+        return versions[-2]
+    if low in ("latest", "current"):
+        return versions[-1]
+    m = re.fullmatch(r"v(\d+)", low)
+    if m:
+        return by_number(int(m.group(1)))
+    if re.fullmatch(r"[0-9a-f]{4,64}", low):
+        matches = [v for v in versions if v.sha.startswith(low)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            labels = ", ".join(v.label for v in matches)
+            raise UsageError(f"{text} is ambiguous: it matches {labels}; give more of the sha")
+        if low.isdigit():
+            return by_number(int(low))
+        raise NotFoundError(
+            f"commit {text} is not a version of {versions[-1].path} (it did not change the file)"
+        )
+    if low.isdigit():
+        return by_number(int(low))
+    raise NotFoundError(f"unknown version {text!r}: use vN, a commit sha, or 'previous'")
+
+
+def read_version(repo: GitRepository, version: Version) -> bytes:
+    """The exact bytes of the spec at ``version``."""
+    data = repo.read_file(version.sha, version.path)
+    if data is None:
+        raise NotFoundError(f"{version.path} is missing at {version.short_sha} ({version.label})")
+    return data
