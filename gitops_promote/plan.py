@@ -325,6 +325,8 @@ class _Planner:
         self.refused: list[str] = []
         self.prefix = ""
         self.kind: str | None = None
+        # Depth of the deepest node of the current walk that the target has (-1: none).
+        self.tdepth = -1
 
     # -- helpers
     def path(self, segs: tuple[str, ...]) -> str:
@@ -379,6 +381,15 @@ class _Planner:
 
     # -- walking
     def node(self, s: Any, t: Any, segs: tuple[str, ...], in_list: bool) -> Any:
+        saved = self.tdepth
+        if t is not MISSING:
+            self.tdepth = len(segs)
+        try:
+            return self._node(s, t, segs, in_list)
+        finally:
+            self.tdepth = saved
+
+    def _node(self, s: Any, t: Any, segs: tuple[str, ...], in_list: bool) -> Any:
         env = self.env_rule_at(segs)
         if env is not None:
             return self.env_vars(s, t, segs, env)
@@ -456,6 +467,15 @@ class _Planner:
         where = join(list(segs)) or "the document"
         src, dst = self.src, self.dst
         if action == "retain":
+            if t is MISSING and rule is not None and self.tdepth >= len(rule.segments):
+                kept = join(list(segs[: len(rule.segments)]))
+                self.emit(
+                    segs, s, t, "retained",
+                    f"retained: {where} is absent from {dst}, whose {kept} is "
+                    f"environment-specific and kept as it is ({why})",
+                    False, MISSING,
+                )  # fmt: skip
+                return MISSING
             if t is MISSING:
                 self.emit(
                     segs,
