@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
-from .rules import RuleSet
+from .errors import ConfigError, GitopsPromoteError
+from .pointer import RulePath
+from .presets import PRESETS
+from .rules import EnvVarsRule, RuleSet
+
+if TYPE_CHECKING:
+    from .yamldoc import YamlDoc
 
 CONFIG_NAME = ".gitops-promote.yaml"
 
@@ -57,3 +66,311 @@ class Config:
 
 def default_config_path(root: Path) -> Path:
     return root / CONFIG_NAME
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and validation
+# --------------------------------------------------------------------------------------------
+
+_TOP_KEYS = ("version", "environments", "promotions", "preset", "rules", "github")
+_ENV_KEYS = ("path", "base_branch")
+_RULE_KEYS = ("overwrite", "retain", "env_vars", "default")
+_ENV_VAR_KEYS = ("path", "added", "removed")
+_GITHUB_KEYS = ("repository", "labels", "reviewers", "team_reviewers", "draft")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+DEFAULT_PRESET = "truefoundry"
+
+
+class _Reader:
+    """Validates plain config data while knowing where each value stands in the file."""
+
+    def __init__(self, doc: YamlDoc, file: str) -> None:
+        self.doc = doc
+        self.file = file
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> ConfigError:
+        line: int | None = None
+        probe = path
+        while line is None and probe:
+            try:
+                line = self.doc.line_of(0, probe)
+            except (KeyError, IndexError, TypeError):
+                line = None
+            probe = probe[:-1]
+        return ConfigError(message, file=self.file, line=line or 1)
+
+    def mapping(
+        self, value: Any, path: tuple[str | int, ...], what: str, keys: tuple[str, ...] | None
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{what} must be a mapping, not {_type_name(value)}")
+        if keys is not None:
+            for key in value:
+                if key not in keys:
+                    allowed = ", ".join(keys)
+                    raise self.fail(
+                        (*path, key), f"unknown key {key!r} in {what} (allowed: {allowed})"
+                    )
+        return value
+
+    def string(self, value: Any, path: tuple[str | int, ...], what: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, f"{what} must be a non-empty string, not {_type_name(value)}")
+        return value
+
+    def string_list(self, value: Any, path: tuple[str | int, ...], what: str) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(path, f"{what} must be a list of strings, not {_type_name(value)}")
+        return [
+            self.string(item, (*path, i), f"each item of {what}") for i, item in enumerate(value)
+        ]
+
+    def choice(
+        self, value: Any, path: tuple[str | int, ...], what: str, options: tuple[str, ...]
+    ) -> str:
+        if value not in options:
+            raise self.fail(path, f"{what} must be one of {', '.join(options)}, not {value!r}")
+        return str(value)
+
+    def rule_paths(self, value: Any, path: tuple[str | int, ...], what: str) -> list[RulePath]:
+        out = []
+        for i, text in enumerate(self.string_list(value, path, what)):
+            try:
+                out.append(RulePath.parse(text))
+            except ValueError as exc:
+                raise self.fail((*path, i), f"{what}: {exc}") from None
+        return out
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def _check_env_path(reader: _Reader, text: str, at: tuple[str | int, ...], name: str) -> str:
+    if "\\" in text:
+        raise reader.fail(at, f"environment {name!r}: path must use '/' separators, not '\\'")
+    if PurePosixPath(text).is_absolute():
+        raise reader.fail(
+            at, f"environment {name!r}: path {text!r} must be relative to the repository"
+        )
+    parts = [p for p in PurePosixPath(text).parts if p not in (".", "")]
+    if ".." in parts:
+        raise reader.fail(at, f"environment {name!r}: path {text!r} leads outside the repository")
+    if not parts:
+        raise reader.fail(at, f"environment {name!r}: path must name a directory, not the root")
+    return "/".join(parts)
+
+
+def _parse_promotion(reader: _Reader, text: Any, at: tuple[str | int, ...]) -> tuple[str, str]:
+    if not isinstance(text, str) or "->" not in text:
+        raise reader.fail(at, f"a promotion must look like 'staging->prod', not {text!r}")
+    left, _, right = text.partition("->")
+    return left.strip(), right.strip()
+
+
+def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) -> RuleSet:
+    base = PRESETS[preset_name]
+    if raw is None:
+        return base
+    at: tuple[str | int, ...] = ("rules",)
+    reader.mapping(raw, at, "rules", _RULE_KEYS)
+    own_over = reader.rule_paths(raw.get("overwrite"), (*at, "overwrite"), "rules.overwrite")
+    own_keep = reader.rule_paths(raw.get("retain"), (*at, "retain"), "rules.retain")
+    both = set(own_over) & set(own_keep)
+    if both:
+        name = str(sorted(both)[0])
+        raise reader.fail(
+            (*at, "retain"), f"rule path {name} is listed in both overwrite and retain"
+        )
+    named = set(own_over) | set(own_keep)
+    # A config's own rule replaces the preset's rule for the very same path (that is how a
+    # config overrides a preset); other preset rules stay and compete by specificity.
+    overwrite = tuple(p for p in base.overwrite if p not in named) + tuple(own_over)
+    retain = tuple(p for p in base.retain if p not in named) + tuple(own_keep)
+    origins = {k: v for k, v in base.origins.items()}
+    for p in named:
+        origins[str(p)] = "config"
+
+    default = base.default
+    if "default" in raw:
+        default = reader.choice(
+            raw["default"], (*at, "default"), "rules.default", ("overwrite", "retain")
+        )  # type: ignore[assignment]
+
+    env_vars = base.env_vars
+    if "env_vars" in raw:
+        ev = raw["env_vars"]
+        ev_at = (*at, "env_vars")
+        if ev is None or ev is False:
+            env_vars = None
+        else:
+            reader.mapping(ev, ev_at, "rules.env_vars", _ENV_VAR_KEYS)
+            if "path" in ev:
+                path = reader.rule_paths([ev["path"]], (*ev_at, "path"), "rules.env_vars.path")[0]
+            elif base.env_vars is not None:
+                path = base.env_vars.path
+            else:
+                raise reader.fail(
+                    ev_at, f"rules.env_vars needs a path (preset {preset_name} has none)"
+                )
+            added = base.env_vars.added if base.env_vars else "copy"
+            removed = base.env_vars.removed if base.env_vars else "keep"
+            if "added" in ev:
+                added = reader.choice(
+                    ev["added"], (*ev_at, "added"), "rules.env_vars.added", ("copy", "fail")
+                )  # type: ignore[assignment]
+            if "removed" in ev:
+                removed = reader.choice(
+                    ev["removed"], (*ev_at, "removed"), "rules.env_vars.removed", ("keep", "remove")
+                )  # type: ignore[assignment]
+            env_vars = EnvVarsRule(path=path, added=added, removed=removed)
+    return RuleSet(
+        overwrite=overwrite,
+        retain=retain,
+        env_vars=env_vars,
+        default=default,
+        multi_document=base.multi_document,
+        preset=preset_name,
+        origins=origins,
+    )
+
+
+def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
+    """Validate a config file's bytes; raise :class:`ConfigError` naming file and line."""
+    from .yamldoc import YamlDoc
+
+    try:
+        doc = YamlDoc.from_bytes(data, filename=file)
+    except GitopsPromoteError as exc:
+        raise ConfigError(exc.message, file=file, line=exc.line, column=exc.column) from None
+    docs = doc.documents()
+    if len(docs) != 1:
+        raise ConfigError("the config must hold exactly one YAML document", file=file, line=1)
+    reader = _Reader(doc, file)
+    raw = reader.mapping(docs[0], (), "the config", _TOP_KEYS)
+
+    version = raw.get("version", 1)
+    if version != 1 or isinstance(version, bool):
+        raise reader.fail(
+            ("version",), f"unsupported config version {version!r} (this tool reads version 1)"
+        )
+
+    if "environments" not in raw:
+        raise ConfigError("the config has no 'environments'", file=file, line=1)
+    envs_raw = reader.mapping(raw["environments"], ("environments",), "environments", None)
+    if not envs_raw:
+        raise reader.fail(("environments",), "environments must name at least one environment")
+    environments: list[Environment] = []
+    seen_paths: dict[str, str] = {}
+    for name, body in envs_raw.items():
+        at: tuple[str | int, ...] = ("environments", name)
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise reader.fail(
+                at, f"environment name {name!r} may use letters, digits, '.', '_', '-'"
+            )
+        reader.mapping(body, at, f"environment {name!r}", _ENV_KEYS)
+        if "path" not in body:
+            raise reader.fail(at, f"environment {name!r} has no path")
+        path = _check_env_path(
+            reader, reader.string(body["path"], (*at, "path"), "path"), (*at, "path"), name
+        )
+        if path in seen_paths:
+            raise reader.fail(
+                (*at, "path"),
+                f"environments {seen_paths[path]!r} and {name!r} share the path {path!r}",
+            )
+        seen_paths[path] = name
+        branch = body.get("base_branch")
+        if branch is not None:
+            branch = reader.string(branch, (*at, "base_branch"), "base_branch")
+        environments.append(Environment(name=name, path=path, base_branch=branch))
+    names = [e.name for e in environments]
+
+    promotions: list[tuple[str, str]] = []
+    if "promotions" in raw and raw["promotions"] is not None:
+        if not isinstance(raw["promotions"], list):
+            raise reader.fail(
+                ("promotions",), "promotions must be a list like [dev->staging, staging->prod]"
+            )
+        for i, text in enumerate(raw["promotions"]):
+            src, dst = _parse_promotion(reader, text, ("promotions", i))
+            for env_name in (src, dst):
+                if env_name not in names:
+                    raise reader.fail(
+                        ("promotions", i),
+                        f"promotion {text!r} names unknown environment {env_name!r} "
+                        f"(known: {', '.join(names)})",
+                    )
+            if src == dst:
+                raise reader.fail(
+                    ("promotions", i), f"promotion {text!r} goes from an environment to itself"
+                )
+            promotions.append((src, dst))
+    else:
+        promotions = list(itertools.pairwise(names))
+
+    preset = raw.get("preset", DEFAULT_PRESET)
+    if preset not in PRESETS:
+        raise reader.fail(("preset",), f"unknown preset {preset!r} (known: {', '.join(PRESETS)})")
+    rules_raw = raw.get("rules")
+    rules = _merge_rules(reader, str(preset), rules_raw if rules_raw is not None else None)
+
+    gh = GithubSettings()
+    if raw.get("github") is not None:
+        g = reader.mapping(raw["github"], ("github",), "github", _GITHUB_KEYS)
+        repo = g.get("repository")
+        if repo is not None:
+            repo = reader.string(repo, ("github", "repository"), "github.repository")
+            if not _REPO_RE.match(repo):
+                raise reader.fail(
+                    ("github", "repository"), f"github.repository must be OWNER/NAME, not {repo!r}"
+                )
+        draft = g.get("draft", False)
+        if not isinstance(draft, bool):
+            raise reader.fail(("github", "draft"), "github.draft must be true or false")
+        gh = GithubSettings(
+            repository=repo,
+            labels=tuple(
+                reader.string_list(g.get("labels"), ("github", "labels"), "github.labels")
+            ),
+            reviewers=tuple(
+                reader.string_list(g.get("reviewers"), ("github", "reviewers"), "github.reviewers")
+            ),
+            team_reviewers=tuple(
+                reader.string_list(
+                    g.get("team_reviewers"), ("github", "team_reviewers"), "github.team_reviewers"
+                )
+            ),
+            draft=draft,
+        )
+    return Config(
+        file=file,
+        environments=tuple(environments),
+        promotions=tuple(promotions),
+        rules=rules,
+        github=gh,
+    )
+
+
+def load_config(root: Path, config_path: str | Path | None = None) -> Config:
+    """Read and validate the config of the repository at ``root``.
+
+    ``config_path`` (``--config``) may be relative to the current directory or absolute; the
+    default is ``.gitops-promote.yaml`` at the repository root.
+    """
+    path = Path(config_path) if config_path is not None else default_config_path(root)
+    try:
+        shown = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = str(path)
+    if not path.is_file():
+        hint = "" if config_path else " (create one, or pass --config FILE)"
+        raise ConfigError(f"config file not found{hint}", file=shown)
+    return parse_config(path.read_bytes(), shown)

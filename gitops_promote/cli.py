@@ -1,0 +1,446 @@
+"""The command line: parse, call one core function, render, map errors to exit codes.
+
+The only module that imports click. GitPython, PyGithub and ruamel.yaml are imported inside the
+commands that need them, so ``gitops-promote --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
+
+if TYPE_CHECKING:
+    from .publish import Publisher
+    from .workspace import Workspace
+
+
+@dataclass
+class Options:
+    repo: str
+    config: str | None
+    output: str
+    verbose: int
+    quiet: bool
+
+    def workspace(self) -> Workspace:
+        from .workspace import Workspace
+
+        return Workspace.open(self.repo, self.config)
+
+
+_state: dict[str, int] = {"verbose": 0}
+
+
+def _in_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _emit(
+    opts: Options,
+    command: str,
+    data: dict[str, Any],
+    text: str,
+    markdown: Callable[[], str] | None = None,
+) -> None:
+    """Print the result (text or JSON) and, inside GitHub Actions, set outputs and the summary."""
+    if opts.output == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    elif not opts.quiet and text:
+        click.echo(text)
+    if _in_actions():
+        from . import action
+
+        action.report(command, data, markdown() if markdown else "")
+
+
+def _report_error(err: GitopsPromoteError) -> None:
+    click.echo(f"error: {err}", err=True)
+    if _in_actions():
+        try:
+            from . import action
+
+            action.emit_error(err)
+        except ImportError:  # pragma: no cover - action glue is part of the package
+            pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code (SPEC section 4)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rv = cli.main(args=args, prog_name="gitops-promote", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        return EXIT_FAILED
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else EXIT_USAGE
+    except GitopsPromoteError as exc:
+        if _state["verbose"]:
+            traceback.print_exc()
+        _report_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except Exception as exc:  # last line of defence: one line, no traceback
+        if _state["verbose"]:
+            traceback.print_exc()
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with -v)", err=True)
+        return EXIT_FAILED
+    return rv if isinstance(rv, int) else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--repo",
+    default=".",
+    show_default=True,
+    metavar="PATH",
+    help="The GitOps checkout (any directory inside it).",
+)
+@click.option(
+    "--config", metavar="FILE", help="Config file (default: .gitops-promote.yaml at the root)."
+)
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON (one document on stdout) for scripts.",
+)
+@click.option("-v", "--verbose", count=True, help="More detail; -v adds tracebacks to errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (and what `show` prints).")
+@click.version_option(__version__, prog_name="gitops-promote")
+@click.pass_context
+def cli(
+    ctx: click.Context, repo: str, config: str | None, output: str, verbose: int, quiet: bool
+) -> None:
+    """Update, roll back and promote service specs in a GitOps repository.
+
+    Every service has one YAML spec per environment (envs/<env>/<service>.yaml); every commit
+    that changes a spec is a version of it.
+
+    \b
+    Exit codes: 0 success; 1 the operation ran and failed or was refused;
+                2 bad usage or bad input.
+    """
+    _state["verbose"] = verbose
+    ctx.obj = Options(repo, config, output, verbose, quiet)
+
+
+def _publisher(
+    ws: Workspace,
+    *,
+    provider: str | None,
+    token: str | None,
+    push: bool,
+) -> Publisher:
+    """Pick the pull-request provider and push credentials (token never printed or stored)."""
+    from .publish import Publisher
+    from .repo import PushAuth
+
+    token = token or os.environ.get("GITHUB_TOKEN") or None
+    if token and _in_actions():
+        from . import action
+
+        action.mask(token)
+    name = provider or ("github" if token else "local")
+    gh = ws.config.github
+    auth = PushAuth(token) if token else None
+    if name == "local":
+        return Publisher(None, auth, gh.repository, push)
+    if not token:
+        raise UsageError("--provider github needs a token: pass --token or set GITHUB_TOKEN")
+    from .github import GithubProvider
+    from .provider import repository_from_remote
+
+    repository = gh.repository or os.environ.get("GITHUB_REPOSITORY") or None
+    if not repository:
+        url = ws.repo.remote_url("origin")
+        repository = repository_from_remote(url) if url else None
+    if not repository:
+        raise UsageError(
+            "cannot tell which GitHub repository to open the pull request in: set "
+            "github.repository in the config (or GITHUB_REPOSITORY)"
+        )
+    api = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    return Publisher(
+        GithubProvider(token, api),
+        auth,
+        repository,
+        True,
+        labels=gh.labels,
+        reviewers=gh.reviewers,
+        team_reviewers=gh.team_reviewers,
+        draft=gh.draft,
+    )
+
+
+_provider_option = click.option(
+    "--provider",
+    type=click.Choice(["github", "local"]),
+    help="github: push and open/update the PR through the API; local (default without a "
+    "token): make the branch locally.",
+)
+_token_option = click.option(
+    "--token",
+    metavar="TOKEN",
+    help="GitHub token (default: $GITHUB_TOKEN). Never printed or stored.",
+)
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
+@click.pass_obj
+def history(opts: Options, service: str, env: str) -> int:
+    """Versions of a spec, newest first."""
+    from . import render, versioning
+
+    res = versioning.history(opts.workspace(), service, env)
+    _emit(opts, "history", res.to_json(), render.history_text(res), lambda: render.history_md(res))
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
+@click.option("--version", "version", metavar="vN|SHA", help="Version (default: the current one).")
+@click.pass_obj
+def show(opts: Options, service: str, env: str, version: str | None) -> int:
+    """The exact bytes of a spec at a version."""
+    from . import versioning
+
+    res = versioning.show(opts.workspace(), service, env, version)
+    if opts.output == "json":
+        click.echo(json.dumps(res.to_json(), indent=2, ensure_ascii=False))
+    else:
+        out = sys.stdout.buffer
+        out.write(res.content)
+        out.flush()
+    if _in_actions():
+        from . import action
+
+        data = res.to_json()
+        action.report("show", data, f"```yaml\n{data['content']}\n```\n")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUE",
+    help="JSON Pointer (/image/image_uri) or dotted (image.image_uri) path; VALUE is a YAML "
+    "scalar ('3' is a string, 3 a number). Repeatable.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+@click.option("--push", is_flag=True, help="Push the commit to origin (rebasing if it moved on).")
+@click.option("--message", "-m", metavar="TEXT", help="Commit message summary.")
+@click.option("--pr", is_flag=True, help="Put the update on a branch with a pull request.")
+@_provider_option
+@_token_option
+@click.pass_obj
+def update(
+    opts: Options,
+    service: str,
+    env: str,
+    sets: tuple[str, ...],
+    dry_run: bool,
+    push: bool,
+    message: str | None,
+    pr: bool,
+    provider: str | None,
+    token: str | None,
+) -> int:
+    """Edit a spec in place and commit it as a new version."""
+    from . import render, versioning
+
+    ws = opts.workspace()
+    publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
+    res = versioning.update(
+        ws, service, env, sets, dry_run=dry_run, message=message, publisher=publisher, pr=pr
+    )
+    _emit(opts, "update", res.to_json(), render.update_text(res), lambda: render.update_md(res))
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
+@click.option("--to", "to", required=True, metavar="vN|SHA|previous", help="Version to restore.")
+@click.option("--retain", is_flag=True, help="Keep the current values of retained paths.")
+@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+@click.option("--push", is_flag=True, help="Push the commit to origin (rebasing if it moved on).")
+@click.option("--message", "-m", metavar="TEXT", help="Extra text for the commit message.")
+@click.option("--pr", is_flag=True, help="Put the rollback on a branch with a pull request.")
+@_provider_option
+@_token_option
+@click.pass_obj
+def rollback(
+    opts: Options,
+    service: str,
+    env: str,
+    to: str,
+    retain: bool,
+    dry_run: bool,
+    push: bool,
+    message: str | None,
+    pr: bool,
+    provider: str | None,
+    token: str | None,
+) -> int:
+    """Write a new commit restoring an old version byte for byte."""
+    from . import render, versioning
+
+    ws = opts.workspace()
+    publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
+    res = versioning.rollback(
+        ws,
+        service,
+        env,
+        to,
+        retain=retain,
+        dry_run=dry_run,
+        message=message,
+        publisher=publisher,
+        pr=pr,
+    )
+    _emit(
+        opts, "rollback", res.to_json(), render.rollback_text(res), lambda: render.rollback_md(res)
+    )
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@click.option("--all", "all_services", is_flag=True, help="Every service of the source env.")
+@click.option("--from", "source", required=True, metavar="ENV", help="Source environment.")
+@click.option("--to", "target", required=True, metavar="ENV", help="Target environment.")
+@click.pass_obj
+def diff(
+    opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
+) -> int:
+    """What a promote would do; writes nothing."""
+    from . import promotion, render
+
+    res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
+    _emit(opts, "diff", res.to_json(), render.promotion_text(res), lambda: res.body)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@click.option("--all", "all_services", is_flag=True, help="Every service of the source env.")
+@click.option("--from", "source", required=True, metavar="ENV", help="Source environment.")
+@click.option("--to", "target", required=True, metavar="ENV", help="Target environment.")
+@click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
+@click.option("--push", is_flag=True, help="With --provider local: push the branch to origin.")
+@click.option("--message", "-m", metavar="TEXT", help="Extra text for the commit message.")
+@click.option(
+    "--pr-body-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the pull request title and body here (local provider) instead of stdout.",
+)
+@_provider_option
+@_token_option
+@click.pass_obj
+def promote(
+    opts: Options,
+    services: tuple[str, ...],
+    all_services: bool,
+    source: str,
+    target: str,
+    dry_run: bool,
+    push: bool,
+    message: str | None,
+    pr_body_file: str | None,
+    provider: str | None,
+    token: str | None,
+) -> int:
+    """Commit the promotion on its branch and open or update the pull request."""
+    from . import promotion, render
+
+    ws = opts.workspace()
+    publisher = _publisher(ws, provider=provider, token=token, push=push)
+    res = promotion.promote(
+        ws,
+        services,
+        source,
+        target,
+        all_services=all_services,
+        dry_run=dry_run,
+        message=message,
+        publisher=publisher,
+    )
+    data = res.to_json()
+    data["pr_title"] = res.title
+    text = render.promotion_text(res)
+    local = publisher.provider is None and res.writes and not dry_run
+    if local and pr_body_file:
+        with open(pr_body_file, "w", encoding="utf-8") as fh:
+            fh.write(f"{res.title}\n\n{res.body}")
+        text += f"\nPull request title and body written to {pr_body_file}"
+    elif local:
+        text += f"\n\n--- pull request ---\n{res.title}\n\n{res.body}"
+        data["pr_body"] = res.body
+    _emit(opts, "promote", data, text, lambda: res.body)
+    return EXIT_OK
+
+
+@cli.command()
+@click.pass_obj
+def status(opts: Options) -> int:
+    """Services x environments: version, image, and drift along each promotion."""
+    from . import overview, render
+
+    res = overview.status(opts.workspace())
+    _emit(opts, "status", res.to_json(), render.status_text(res), lambda: render.status_md(res))
+    return EXIT_OK
+
+
+@cli.command()
+@click.pass_obj
+def check(opts: Options) -> int:
+    """Validate config and specs; env vars set lower down but missing higher up are problems."""
+    from . import overview, render
+
+    res = overview.check(opts.workspace())
+    if _in_actions():
+        from . import action
+
+        for p in res.problems:
+            action.emit_annotation("error", p.message, file=p.file, line=p.line)
+    _emit(opts, "check", res.to_json(), render.check_text(res), lambda: render.check_md(res))
+    return EXIT_OK if res.ok else EXIT_FAILED
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep the temporary repository and print its path.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), help="Build it here.")
+@click.pass_obj
+def demo(opts: Options, keep: bool, directory: str | None) -> int:
+    """The whole flow on a temporary copy of the bundled sample repository."""
+    from .demo import run_demo
+
+    return run_demo(click.echo, keep=keep, directory=directory)

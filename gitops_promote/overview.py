@@ -1,0 +1,325 @@
+"""``status`` (services x environments: version, image, drift) and ``check`` (config, specs and
+env-var consistency between environments)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import GitopsPromoteError
+from .pointer import RulePath
+from .rules import RuleSet
+from .setpath import is_keyed_list
+from .workspace import SPEC_SUFFIXES, Workspace, parse_spec, services_in
+
+if TYPE_CHECKING:
+    from .yamldoc import YamlDoc
+
+Segment = str | int
+
+
+# -- walking rule paths through plain data ------------------------------------------------------
+
+
+def expand(docs: list[Any], rule: RulePath) -> Iterator[tuple[int, tuple[Segment, ...], Any]]:
+    """Every (document, positional path, value) a rule path names; ``*`` expands, keyed lists
+    are addressed by item name."""
+    for d, doc in enumerate(docs):
+        if rule.kind is not None and not (isinstance(doc, dict) and doc.get("kind") == rule.kind):
+            continue
+        yield from ((d, p, v) for p, v in _walk(doc, rule.segments, ()))
+
+
+def _walk(
+    node: Any, segs: tuple[str, ...], at: tuple[Segment, ...]
+) -> Iterator[tuple[tuple[Segment, ...], Any]]:
+    if not segs:
+        yield at, node
+        return
+    seg, rest = segs[0], segs[1:]
+    if isinstance(node, dict):
+        keys = list(node) if seg == "*" else [seg] if seg in node else []
+        for k in keys:
+            yield from _walk(node[k], rest, (*at, k))
+    elif isinstance(node, list):
+        keyed = is_keyed_list(node)
+        for i, item in enumerate(node):
+            label = item["name"] if keyed else str(i)
+            if seg in ("*", label):
+                yield from _walk(item, rest, (*at, i))
+
+
+def image_of(docs: list[Any], rules: RuleSet) -> str | None:
+    """The image a spec deploys, read where the rules' image paths point."""
+    seen: list[str] = []
+    for rule in rules.overwrite:
+        idx = next((i for i, s in enumerate(rule.segments) if "image" in s.lower()), None)
+        if idx is None:
+            continue
+        prefix = RulePath(rule.kind, rule.segments[: idx + 1])
+        for _, _, value in expand(docs, prefix):
+            text = _format_image(value)
+            if text and text not in seen:
+                seen.append(text)
+    return ", ".join(seen) if seen else None
+
+
+def _format_image(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("image_uri", "uri", "image"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+        repo = value.get("repository")
+        if isinstance(repo, str):
+            text = repo
+            if value.get("tag") not in (None, ""):
+                text += f":{value['tag']}"
+            if value.get("digest"):
+                text += f"@{value['digest']}"
+            return text
+    return None
+
+
+def env_keys(docs: list[Any], rules: RuleSet) -> dict[str, tuple[int, tuple[Segment, ...]]]:
+    """Environment-variable keys of a spec -> where they stand (for line numbers).
+
+    Keys are qualified by where the env block is when the rule path has ``*`` (one env list
+    per container): ``app/NEW_QUEUE``.
+    """
+    out: dict[str, tuple[int, tuple[Segment, ...]]] = {}
+    if rules.env_vars is None:
+        return out
+    rule = rules.env_vars.path
+    wild = "*" in rule.segments
+    for d, at, value in expand(docs, rule):
+        prefix = ""
+        if wild:
+            named = _report_labels(docs[d], at)
+            prefix = "/".join(str(named[i]) for i, s in enumerate(rule.segments) if s == "*") + "/"
+        if isinstance(value, dict):
+            for k in value:
+                out[f"{prefix}{k}"] = (d, (*at, k))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    out[f"{prefix}{item['name']}"] = (d, (*at, i))
+    return out
+
+
+def _report_labels(doc: Any, at: tuple[Segment, ...]) -> list[Segment]:
+    """The positional path with keyed-list indices replaced by item names."""
+    labels: list[Segment] = []
+    node = doc
+    for seg in at:
+        if isinstance(node, list) and isinstance(seg, int):
+            labels.append(node[seg]["name"] if is_keyed_list(node) else seg)
+        else:
+            labels.append(seg)
+        node = node[seg]
+    return labels
+
+
+# -- status -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    version: str | None
+    image: str | None
+    sha: str | None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"version": self.version, "image": self.image, "sha": self.sha}
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+@dataclass(frozen=True)
+class Drift:
+    source: str
+    target: str
+    pending: int  # differences a promote would write
+    attention: int
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "pending": self.pending,
+            "attention": self.attention,
+            "in_sync": self.pending == 0 and self.error is None,
+        }
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    service: str
+    envs: dict[str, Cell | None]
+    drift: list[Drift]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "envs": {k: (v.to_json() if v else None) for k, v in self.envs.items()},
+            "drift": [d.to_json() for d in self.drift],
+        }
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    environments: list[str]
+    services: list[ServiceStatus]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "environments": self.environments,
+            "services": [s.to_json() for s in self.services],
+        }
+
+
+def status(ws: Workspace) -> StatusResult:
+    from .history import versions
+    from .promotion import plan_service
+
+    envs = list(ws.config.env_names)
+    present: dict[str, set[str]] = {e: set(ws.services(e)) for e in envs}
+    rows = []
+    for service in sorted(set().union(*present.values())):
+        cells: dict[str, Cell | None] = {}
+        for env in envs:
+            if service not in present[env]:
+                cells[env] = None
+                continue
+            spec = ws.spec(service, env)
+            found = versions(ws.repo, spec.path, spec.commit)
+            last = found[-1] if found else None
+            try:
+                image = image_of(parse_spec(spec.require(), spec.path).documents(), ws.config.rules)
+                error = None
+            except GitopsPromoteError as exc:
+                image, error = None, str(exc)
+            cells[env] = Cell(
+                last.label if last else None, image, last.sha if last else None, error
+            )
+        drift = []
+        for src, dst in ws.config.promotions:
+            if service in present[src] and service in present[dst]:
+                try:
+                    sp = plan_service(ws, service, src, dst)
+                    applied = [c for c in sp.plan.changes if c.applied]
+                    drift.append(Drift(src, dst, len(applied), len(sp.plan.attention)))
+                except GitopsPromoteError as exc:
+                    drift.append(Drift(src, dst, 0, 0, str(exc)))
+        rows.append(ServiceStatus(service, cells, drift))
+    return StatusResult(envs, rows)
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    files_checked: int
+    services: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "problems": [p.to_json() for p in self.problems]}
+
+
+def _read_working_specs(
+    ws: Workspace, problems: list[Problem]
+) -> tuple[dict[tuple[str, str], YamlDoc], int]:
+    """Parse every spec in the working tree; record the files that do not parse."""
+    specs: dict[tuple[str, str], YamlDoc] = {}
+    count = 0
+    for env in ws.config.environments:
+        directory = ws.root / env.path
+        if not directory.is_dir():
+            problems.append(
+                Problem(
+                    ws.config.file, None, f"environment {env.name!r}: {env.path}/ does not exist"
+                )
+            )
+            continue
+        names = sorted(p.name for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES)
+        for name in names:
+            rel = f"{env.path}/{name}"
+            count += 1
+            try:
+                ws.repo.safe_path(rel)
+                service = services_in([name])
+                if not service:
+                    problems.append(
+                        Problem(rel, None, f"{name!r} is not a valid service file name")
+                    )
+                    continue
+                specs[(env.name, service[0])] = parse_spec((ws.root / rel).read_bytes(), rel)
+            except GitopsPromoteError as exc:
+                problems.append(Problem(exc.file or rel, exc.line, exc.message))
+    return specs, count
+
+
+def check(ws: Workspace) -> CheckResult:
+    """Config, every spec, and env vars set lower down but missing higher up (SPEC 3, rule 4)."""
+    problems: list[Problem] = []
+    specs, count = _read_working_specs(ws, problems)
+    rules = ws.config.rules
+    for src, dst in ws.config.promotions:
+        for (env, service), src_doc in sorted(specs.items()):
+            if env != src or (dst, service) not in specs:
+                continue
+            dst_doc = specs[(dst, service)]
+            src_keys = env_keys(src_doc.documents(), rules)
+            dst_keys = env_keys(dst_doc.documents(), rules)
+            for key in src_keys:
+                if key in dst_keys:
+                    continue
+                line = _env_line(dst_doc, dst_keys, rules)
+                sdoc, spath = src_keys[key]
+                src_line = src_doc.line_of(sdoc, spath)
+                problems.append(
+                    Problem(
+                        dst_doc.filename,
+                        line,
+                        f"env var {key} is set in {src} ({src_doc.filename}:{src_line}) but "
+                        f"missing in {dst}: add it, or it will be copied with {src}'s value "
+                        "on the next promote",
+                    )
+                )
+    services = len({s for _, s in specs})
+    return CheckResult(problems, count, services)
+
+
+def _env_line(
+    doc: YamlDoc, keys: dict[str, tuple[int, tuple[Segment, ...]]], rules: RuleSet
+) -> int | None:
+    """Where a missing key would go: the env block's line, else the first line."""
+    if keys:
+        d, path = next(iter(keys.values()))
+        return doc.line_of(d, path[:-1]) or doc.line_of(d, path)
+    if rules.env_vars is not None:
+        for d, at, _ in expand(doc.documents(), rules.env_vars.path):
+            return doc.line_of(d, at)
+    return 1

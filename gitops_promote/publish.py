@@ -1,0 +1,139 @@
+"""Putting commits on a branch of their own and opening (or updating) the pull request for it.
+
+Shared by ``promote``, ``rollback --pr`` and ``update --pr``. The provider is anything with the
+:class:`~gitops_promote.provider.Provider` shape; ``None`` means the local provider: the branch
+is made locally (pushed with ``--push``) and the PR title and body are handed back for printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import GitopsPromoteError, ProviderError
+
+if TYPE_CHECKING:
+    from .provider import Provider, PullRequestRef
+    from .repo import GitRepository, PushAuth
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """How to publish: a provider (``None`` = local), push credentials, target repository."""
+
+    provider: Provider | None = None
+    auth: PushAuth | None = None
+    repository: str | None = None
+    push: bool = False
+    labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    team_reviewers: tuple[str, ...] = ()
+    draft: bool = False
+
+    @property
+    def pushes(self) -> bool:
+        return self.push or self.provider is not None
+
+
+@dataclass(frozen=True)
+class BranchCommit:
+    """One commit to make on the branch: file changes and the message."""
+
+    changes: dict[str, bytes]
+    message: str
+
+
+@dataclass(frozen=True)
+class Published:
+    branch: str
+    commit: str
+    reused: bool
+    pushed: bool
+    pr: PullRequestRef | None
+
+
+def _existing_matches(
+    repo: GitRepository, tip: str | None, base: str, commits: Sequence[BranchCommit]
+) -> bool:
+    """Does the branch already hold exactly these commits' content on top of ``base``?"""
+    if tip is None:
+        return False
+    if repo.rev_parse(f"{tip}~{len(commits)}") != base:
+        return False
+    final: dict[str, bytes] = {}
+    for c in commits:
+        final.update(c.changes)
+    now = repo.read_files(tip, list(final))
+    return all(now.get(p) == b for p, b in final.items())
+
+
+def publish_branch(
+    repo: GitRepository,
+    branch: str,
+    base_branch: str,
+    base_sha: str,
+    commits: Sequence[BranchCommit],
+    title: str,
+    body: str,
+    publisher: Publisher,
+) -> Published:
+    """Write ``commits`` on ``branch`` (based on ``base_sha``), push it, open or update the PR.
+
+    Re-running with the same content reuses the branch as it is (no new commit, no push). If the
+    pull request cannot be opened after the branch was pushed, the error says so and that a re-run
+    finishes the job.
+    """
+    local_tip = repo.rev_parse(f"refs/heads/{branch}")
+    reused = _existing_matches(repo, local_tip, base_sha, commits)
+    if reused and local_tip is not None:
+        sha = local_tip
+    else:
+        sha = base_sha
+        for c in commits:
+            sha = repo.write_branch(branch, sha, c.changes, c.message)
+
+    pushed = False
+    if publisher.pushes:
+        remote_sha = repo.remote_branch_sha(branch, auth=publisher.auth)
+        if remote_sha != sha:
+            repo.push_branch(branch, sha, auth=publisher.auth)
+            pushed = True
+
+    pr = None
+    if publisher.provider is not None:
+        from .provider import PullRequestSpec
+
+        if not publisher.repository:
+            raise ProviderError("no GitHub repository known: set github.repository in the config")
+        spec = PullRequestSpec(
+            repository=publisher.repository,
+            head=branch,
+            base=base_branch,
+            title=title,
+            body=body,
+            labels=publisher.labels,
+            reviewers=publisher.reviewers,
+            team_reviewers=publisher.team_reviewers,
+            draft=publisher.draft,
+        )
+        try:
+            pr = publisher.provider.open_or_update(spec)
+        except GitopsPromoteError as exc:
+            raise ProviderError(
+                f"branch {branch} was pushed ({sha[:12]}) but the pull request could not be "
+                f"opened or updated: {exc.message} — re-run the same command to finish"
+            ) from exc
+    return Published(branch, sha, reused, pushed, pr)
+
+
+def close_stale(
+    repo: GitRepository, branch: str, publisher: Publisher, reason: str
+) -> PullRequestRef | None:
+    """Nothing left to change: close the open PR of ``branch`` with ``reason``, drop the branch."""
+    closed = None
+    if publisher.provider is not None and publisher.repository:
+        closed = publisher.provider.close_stale(publisher.repository, branch, reason)
+    if repo.rev_parse(f"refs/heads/{branch}") and repo.current_branch() != branch:
+        repo.delete_branch(branch)
+    return closed

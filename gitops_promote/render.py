@@ -1,0 +1,432 @@
+"""Renderings for people: terminal text and Markdown (PR bodies, job summaries).
+
+Pure functions over result values; nothing here prints, reads files or calls git.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .overview import CheckResult, StatusResult
+    from .plan import Change
+    from .promotion import PromotionResult, ServicePromotion
+    from .versioning import HistoryResult, RollbackResult, UpdateResult
+
+ABSENT = "(absent)"
+CELL_LIMIT = 120
+
+
+def value_text(value: Any, limit: int | None = None) -> str:
+    """A value as one line: strings as they are written, everything else as compact JSON."""
+    from .plan import MISSING
+
+    if value is MISSING:
+        return ABSENT
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = text.replace("\n", "\\n")
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def short(sha: str | None) -> str:
+    return sha[:7] if sha else "-"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [fmt.format(*headers).rstrip()]
+    lines += [fmt.format(*row).rstrip() for row in rows]
+    return lines
+
+
+# -- terminal text ----------------------------------------------------------------------------
+
+
+def history_text(res: HistoryResult) -> str:
+    rows = []
+    for i, v in enumerate(res.versions):
+        mark = "*" if i == 0 else " "
+        rows.append(
+            [
+                f"{mark}{v.label}",
+                v.kind,
+                v.date[:19].replace("T", " "),
+                v.author,
+                short(v.sha),
+                v.subject,
+            ]
+        )
+    head = f"{res.service} in {res.env} ({res.path} on {res.branch}): {len(res.versions)} versions"
+    return "\n".join(
+        [head, *_table([" VERSION", "KIND", "DATE", "AUTHOR", "SHA", "MESSAGE"], rows)]
+    )
+
+
+def update_text(res: UpdateResult) -> str:
+    if not res.changed:
+        return f"{res.env}/{res.service}: nothing to change ({res.path} already has these values)"
+    lines = []
+    if res.dry_run:
+        lines.append(
+            f"Would update {res.env}/{res.service} as {res.version} (dry run, nothing written):"
+        )
+    elif res.published is not None:
+        lines.append(_published_line(f"{res.env}/{res.service} update", res.published))
+    else:
+        pushed = ", pushed" if res.pushed else ""
+        lines.append(
+            f"Updated {res.env}/{res.service}: {res.version} (commit {short(res.commit)} on "
+            f"{res.branch}{pushed})"
+        )
+    for c in res.changed:
+        old = "(new)" if c.added else value_text(c.old, 60)
+        lines.append(f"  {c.path}: {old} -> {value_text(c.new, 60)}")
+    if res.dry_run and res.diff:
+        lines += ["", res.diff.rstrip("\n")]
+    return "\n".join(lines)
+
+
+def rollback_text(res: RollbackResult) -> str:
+    who = f"{res.env}/{res.service}"
+    if res.nothing_to_do:
+        return (
+            f"{who} is already at the content of {res.to_version} ({res.from_version}): "
+            "nothing to roll back"
+        )
+    if res.dry_run:
+        head = (
+            f"Would roll back {who}: {res.from_version} -> {res.to_version} as "
+            f"{res.new_version} (dry run, nothing written):"
+        )
+    elif res.published is not None:
+        head = _published_line(f"{who} rollback to {res.to_version}", res.published)
+    else:
+        pushed = ", pushed" if res.pushed else ""
+        head = (
+            f"Rolled back {who}: {res.from_version} -> {res.to_version} as {res.new_version} "
+            f"(commit {short(res.commit)} on {res.branch}{pushed})"
+        )
+    lines = [head]
+    for c in res.retained:
+        lines.append(f"  kept current {c.path}: {value_text(c.source, 60)}")
+    if res.dry_run and res.diff:
+        lines += ["", res.diff.rstrip("\n")]
+    return "\n".join(lines)
+
+
+def _published_line(what: str, pub: Any) -> str:
+    state = "unchanged" if pub.reused else "written"
+    line = f"{what}: branch {pub.branch} {state} ({short(pub.commit)})"
+    if pub.pushed:
+        line += ", pushed"
+    if pub.pr is not None:
+        verb = "opened" if pub.pr.created else "updated"
+        line += f"; pull request #{pub.pr.number} {verb}: {pub.pr.url}"
+    return line
+
+
+_CATEGORY_LABEL = {"changed": "CHANGED", "retained": "RETAINED", "attention": "ATTENTION"}
+
+
+def _change_row(c: Change, source_env: str, target_env: str) -> list[str]:
+    if c.category == "retained":
+        theirs = value_text(c.source, 50)
+        what = f"{target_env} keeps {value_text(c.target, 50)} ({source_env}: {theirs})"
+    elif c.applied:
+        what = f"{value_text(c.target, 50)} -> {value_text(c.result, 50)}"
+    else:
+        what = f"kept {value_text(c.target, 50)} ({source_env}: {value_text(c.source, 50)})"
+    return [_CATEGORY_LABEL[c.category], c.path or "/", what]
+
+
+def promotion_text(res: PromotionResult) -> str:
+    lines = []
+    for sp in res.services:
+        tv = sp.target_version.label if sp.target_version else "new"
+        lines.append(
+            f"{sp.service}: {res.source_env} {sp.source_version.label} -> {res.target_env} {tv} "
+            f"({sp.target.path})"
+        )
+        if not sp.plan.changes:
+            lines.append("  no differences")
+        else:
+            rows = [_change_row(c, res.source_env, res.target_env) for c in sp.plan.changes]
+            lines += ["  " + r for r in _table(["", "PATH", "WHAT HAPPENS"], rows)[1:]]
+            for c in sp.plan.attention:
+                lines.append(f"  ! {c.path or '/'}: {c.reason}")
+        lines.append("")
+    counts = _counts(res.services)
+    lines.append(
+        f"{counts['changed']} changed, {counts['retained']} retained, "
+        f"{counts['attention']} need attention"
+    )
+    if not res.writes:
+        lines.append(f"Nothing to promote: {res.target_env} already matches {res.source_env}.")
+        if res.closed is not None:
+            lines.append(f"Closed the stale pull request #{res.closed.number}: {res.closed.url}")
+    elif res.dry_run:
+        lines.append(f"Dry run: would commit on {res.branch}; nothing written.")
+    elif res.published is not None:
+        lines.append(_published_line("Promotion", res.published))
+    return "\n".join(lines)
+
+
+def _counts(services: Sequence[ServicePromotion]) -> dict[str, int]:
+    out = {"changed": 0, "retained": 0, "attention": 0}
+    for sp in services:
+        for c in sp.plan.changes:
+            out[c.category] += 1
+    return out
+
+
+def status_text(res: StatusResult) -> str:
+    rows = []
+    for s in res.services:
+        row = [s.service]
+        for env in res.environments:
+            cell = s.envs.get(env)
+            if cell is None:
+                row.append("-")
+            elif cell.error:
+                row.append(f"{cell.version} (invalid spec)")
+            else:
+                row.append(f"{cell.version} {cell.image or ''}".strip())
+        drift = [
+            f"{d.source}->{d.target}: "
+            + ("error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending")
+            for d in s.drift
+        ]
+        row.append("; ".join(drift) or "-")
+        rows.append(row)
+    if not rows:
+        return "no services found"
+    return "\n".join(_table(["SERVICE", *[e.upper() for e in res.environments], "DRIFT"], rows))
+
+
+def check_text(res: CheckResult) -> str:
+    if res.ok:
+        return f"ok: {res.files_checked} spec files of {res.services} services, no problems"
+    lines = [
+        f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}"
+        for p in res.problems
+    ]
+    lines.append(f"{len(res.problems)} problems in {res.files_checked} spec files")
+    return "\n".join(lines)
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+
+def _esc(text: str) -> str:
+    """Escape a table cell's pipes."""
+    return text.replace("|", "\\|")
+
+
+def _md(value: Any) -> str:
+    """A value in a Markdown table cell: inline code, pipes escaped, long values cut."""
+    text = value_text(value, CELL_LIMIT)
+    if text == ABSENT:
+        return "*absent*"
+    text = _esc(text).replace("`", "'")
+    return f"`{text}`"
+
+
+def _md_path(path: str) -> str:
+    return f"`{_esc(path or '/')}`"
+
+
+def pr_title(source_env: str, target_env: str, services: Sequence[ServicePromotion]) -> str:
+    if len(services) == 1:
+        sp = services[0]
+        return f"Promote {sp.service} from {source_env} ({sp.source_version.label}) to {target_env}"
+    names = ", ".join(sp.service for sp in services)
+    return f"Promote {names} from {source_env} to {target_env}"
+
+
+def pr_body(
+    source_env: str, target_env: str, services: Sequence[ServicePromotion], branch: str
+) -> str:
+    """The pull request body: every difference and what happens to it."""
+    counts = _counts(services)
+    names = " ".join(sp.service for sp in services)
+    out = [
+        f"<!-- gitops-promote: {source_env}->{target_env} {names} -->",
+        f"## Promote {', '.join(f'`{sp.service}`' for sp in services)} "
+        f"from {source_env} to {target_env}",
+        "",
+        f"**{counts['changed']} changed · {counts['retained']} retained · "
+        f"{counts['attention']} need attention**",
+        "",
+    ]
+    for sp in services:
+        out += _service_md(sp, source_env, target_env, heading=len(services) > 1)
+    out += [
+        "### Reproduce or roll back",
+        "",
+        "```sh",
+        f"gitops-promote diff {names} --from {source_env} --to {target_env}",
+        "```",
+        "",
+    ]
+    rollbacks = [
+        f"gitops-promote rollback {sp.service} --env {target_env} --to {sp.target_version.label}"
+        for sp in services
+        if sp.target_version is not None and sp.writes
+    ]
+    if rollbacks:
+        out += ["After merging, to return to what runs in " + target_env + " today:", "", "```sh"]
+        out += rollbacks
+        out += ["```", ""]
+    out.append(f"<sub>Branch `{branch}`, written by gitops-promote.</sub>")
+    return "\n".join(out) + "\n"
+
+
+def _service_md(
+    sp: ServicePromotion, source_env: str, target_env: str, *, heading: bool
+) -> list[str]:
+    tv = sp.target_version
+    src = f"{source_env} {sp.source_version.label} (`{short(sp.source_version.sha)}`)"
+    dst = f"{target_env} {tv.label} (`{short(tv.sha)}`)" if tv else f"{target_env}: new service"
+    out = [f"### `{sp.service}`", ""] if heading else []
+    out += [f"From {src} to {dst}, file `{sp.target.path}`.", ""]
+    if not sp.plan.changes:
+        return [*out, "No differences.", ""]
+    changed = sp.plan.changed
+    retained = sp.plan.retained
+    attention = sp.plan.attention
+    h = "####" if heading else "###"
+    if changed:
+        out += [
+            f"{h} Changed ({len(changed)}): taken from {source_env}",
+            "",
+            f"| Path | {target_env} now | after promote | Rule |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.result)} | {_rule_of(c.reason)} |"
+            for c in changed
+        ]
+        out.append("")
+    if retained:
+        out += [
+            f"{h} Retained ({len(retained)}): {target_env} keeps its value",
+            "",
+            f"| Path | {target_env} keeps | {source_env} has | Rule |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.source)} | {_rule_of(c.reason)} |"
+            for c in retained
+        ]
+        out.append("")
+    if attention:
+        out += [
+            f"{h} ⚠️ Needs attention ({len(attention)})",
+            "",
+            f"| Path | {target_env} before | after promote | {source_env} has | Why |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.result)} | {_md(c.source)} | "
+            f"{_esc(c.reason)} |"
+            for c in attention
+        ]
+        out.append("")
+    return out
+
+
+def _rule_of(reason: str) -> str:
+    """The rule part of a reason ("... (retain /replicas, preset truefoundry)") for a table."""
+    if reason.endswith(")") and "(" in reason:
+        return _esc(reason[reason.rindex("(") + 1 : -1])
+    return _esc(reason)
+
+
+def diff_pr_body(message: str, diff: str, path: str) -> str:
+    """Body of an update/rollback pull request: the commit message and the file's diff."""
+    subject, _, rest = message.partition("\n")
+    lines = [f"## {subject}", ""]
+    body = "\n".join(
+        line for line in rest.strip().splitlines() if not line.startswith("Gitops-Promote-")
+    ).strip()
+    if body:
+        lines += [body, ""]
+    lines += [f"Changes to `{path}`:", "", "```diff", diff.rstrip("\n"), "```", ""]
+    return "\n".join(lines)
+
+
+def history_md(res: HistoryResult) -> str:
+    lines = [
+        f"### History of `{res.service}` in {res.env}",
+        "",
+        "| Version | Kind | Date | Author | Commit | Message |",
+        "|---|---|---|---|---|---|",
+    ]
+    for v in res.versions:
+        lines.append(
+            f"| {v.label} | {v.kind} | {v.date} | {v.author} | `{short(v.sha)}` | "
+            f"{_esc(v.subject)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def update_md(res: UpdateResult) -> str:
+    head = f"### Update `{res.service}` in {res.env}"
+    if not res.changed:
+        return f"{head}\n\nNothing to change.\n"
+    state = "dry run" if res.dry_run else f"{res.version}, commit `{short(res.commit)}`"
+    lines = [head, "", f"{state}", "", "| Path | Before | After |", "|---|---|---|"]
+    lines += [
+        f"| {_md_path(c.path)} | {'*new*' if c.added else _md(c.old)} | {_md(c.new)} |"
+        for c in res.changed
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rollback_md(res: RollbackResult) -> str:
+    head = f"### Roll back `{res.service}` in {res.env}"
+    if res.nothing_to_do:
+        return f"{head}\n\nAlready at the content of {res.to_version}: nothing to roll back.\n"
+    state = "dry run" if res.dry_run else f"commit `{short(res.commit)}`"
+    lines = [
+        head,
+        "",
+        f"**{res.from_version} → {res.to_version}** as **{res.new_version}** ({state})",
+        "",
+        "```diff",
+        res.diff.rstrip("\n"),
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def status_md(res: StatusResult) -> str:
+    head = ["Service", *res.environments, "Drift"]
+    lines = ["### Status", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for s in res.services:
+        cells = []
+        for env in res.environments:
+            c = s.envs.get(env)
+            cells.append("—" if c is None else f"{c.version} `{c.image or ''}`")
+        drift = "; ".join(
+            f"{d.source}→{d.target}: {'in sync' if d.pending == 0 else f'{d.pending} pending'}"
+            for d in s.drift
+        )
+        lines.append(f"| `{s.service}` | " + " | ".join(cells) + f" | {drift or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+def check_md(res: CheckResult) -> str:
+    if res.ok:
+        return f"### Check passed\n\n{res.files_checked} spec files, no problems.\n"
+    lines = [f"### Check found {len(res.problems)} problems", "", "| File | Line | Problem |"]
+    lines.append("|---|---|---|")
+    lines += [f"| `{p.file}` | {p.line or ''} | {_esc(p.message)} |" for p in res.problems]
+    return "\n".join(lines) + "\n"
