@@ -1,0 +1,362 @@
+"""The planner's mechanics: rule matching and specificity, diff granularity, keyed lists,
+documents, JSON shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from gitops_promote.plan import (
+    MISSING,
+    Change,
+    Plan,
+    looks_like_secret_ref,
+    match_rule,
+    pair_documents,
+    plan_promotion,
+    same,
+)
+from gitops_promote.pointer import RulePath
+from gitops_promote.presets import PRESETS
+from gitops_promote.rules import EnvVarsRule, RuleSet
+
+
+def rules(
+    overwrite: tuple[str, ...] = (),
+    retain: tuple[str, ...] = (),
+    env: str | None = None,
+    default: str = "overwrite",
+    multi: bool = False,
+) -> RuleSet:
+    return RuleSet(
+        overwrite=tuple(RulePath.parse(p) for p in overwrite),
+        retain=tuple(RulePath.parse(p) for p in retain),
+        env_vars=EnvVarsRule(RulePath.parse(env)) if env else None,
+        default=default,  # type: ignore[arg-type]
+        multi_document=multi,
+    )
+
+
+def paths(plan: Plan) -> dict[str, str]:
+    return {c.path: c.category for c in plan.changes}
+
+
+# --------------------------------------------------------------------------- match_rule
+
+
+def test_match_rule_default_when_nothing_matches() -> None:
+    assert match_rule(rules(("/image",)), "/replicas", None) == ("overwrite", None)
+    assert match_rule(rules(default="retain"), "/x") == ("retain", None)
+
+
+def test_match_rule_covers_the_subtree() -> None:
+    r = rules(retain=("/autoscaling",))
+    assert match_rule(r, "/autoscaling/min_replicas") == ("retain", RulePath.parse("/autoscaling"))
+    assert match_rule(r, "/autoscaling") == ("retain", RulePath.parse("/autoscaling"))
+    assert match_rule(r, "/autoscalingX")[1] is None
+
+
+def test_match_rule_more_segments_wins() -> None:
+    r = rules(overwrite=("/resources/gpu",), retain=("/resources",))
+    assert match_rule(r, "/resources/gpu/count")[0] == "overwrite"
+    assert match_rule(r, "/resources/cpu")[0] == "retain"
+
+
+def test_match_rule_literal_beats_wildcard_at_earliest_difference() -> None:
+    r = rules(overwrite=("/a/*/c",), retain=("/*/b/c",))
+    assert match_rule(r, "/a/b/c") == ("overwrite", RulePath.parse("/a/*/c"))
+    r2 = rules(overwrite=("/c/*/x",), retain=("/c/d/*",))
+    assert match_rule(r2, "/c/d/x") == ("retain", RulePath.parse("/c/d/*"))
+
+
+def test_match_rule_kind_qualified_beats_unqualified_and_only_matches_its_kind() -> None:
+    r = rules(overwrite=("/spec/replicas",), retain=("Deployment:/spec/replicas",))
+    assert match_rule(r, "/spec/replicas", "Deployment")[0] == "retain"
+    assert match_rule(r, "/spec/replicas", "StatefulSet")[0] == "overwrite"
+    assert match_rule(r, "Deployment/api:/spec/replicas")[0] == "retain"
+    assert match_rule(r, "#0:/spec/replicas")[0] == "overwrite"
+
+
+def test_match_rule_retain_wins_an_exact_tie() -> None:
+    r = rules(overwrite=("/image",), retain=("/image",))
+    assert match_rule(r, "/image/tag") == ("retain", RulePath.parse("/image"))
+
+
+def test_match_rule_wildcard_matches_keyed_item_names_and_segments() -> None:
+    k8s = PRESETS["kubernetes"]
+    action, rule = match_rule(k8s, ("spec", "template", "spec", "containers", "web", "image"))
+    assert action == "overwrite"
+    assert str(rule) == "/spec/template/spec/containers/*/image"
+    assert match_rule(k8s, "/metadata/namespace", "ConfigMap")[0] == "retain"
+
+
+def test_match_rule_escaped_segments() -> None:
+    r = rules(retain=("/metadata/annotations/example.com~1owner",))
+    assert match_rule(r, "/metadata/annotations/example.com~1owner")[0] == "retain"
+    assert match_rule(r, ("metadata", "annotations", "example.com/owner"))[0] == "retain"
+
+
+# --------------------------------------------------------------------------- granularity
+
+
+def test_difference_reported_at_deepest_differing_path() -> None:
+    s = {"a": {"b": {"c": 1, "d": 2}}}
+    t = {"a": {"b": {"c": 1, "d": 3}}}
+    plan = plan_promotion([s], [t], rules())
+    assert [(c.path, c.source, c.target) for c in plan.changes] == [("/a/b/d", 2, 3)]
+
+
+def test_key_on_one_side_reported_at_that_key_with_whole_subtree() -> None:
+    s = {"a": 1, "probe": {"path": "/h", "port": 80}}
+    t = {"a": 1, "old": {"x": [1, 2]}}
+    plan = plan_promotion([s], [t], rules())
+    by = {c.path: c for c in plan.changes}
+    assert by["/probe"].source == {"path": "/h", "port": 80}
+    assert by["/probe"].target is MISSING
+    assert by["/old"].source is MISSING
+    assert by["/old"].result is MISSING
+    assert plan.result == [s]
+
+
+def test_plain_lists_are_atomic() -> None:
+    s = {"args": ["--port", "8080", "--verbose"]}
+    t = {"args": ["--port", "8000"]}
+    plan = plan_promotion([s], [t], rules())
+    assert [(c.path, c.source, c.target) for c in plan.changes] == [
+        ("/args", ["--port", "8080", "--verbose"], ["--port", "8000"])
+    ]
+
+
+def test_keyed_list_matched_by_name_target_order_kept_new_items_appended() -> None:
+    s = {"containers": [{"name": "b", "image": "b:2"}, {"name": "c", "image": "c:1"}]}
+    t = {"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]}
+    plan = plan_promotion([s], [t], rules(retain=("/containers/a",)))
+    assert paths(plan) == {
+        "/containers/a": "retained",
+        "/containers/b/image": "changed",
+        "/containers/c": "changed",
+    }
+    assert plan.result == [
+        {
+            "containers": [
+                {"name": "a", "image": "a:1"},
+                {"name": "b", "image": "b:2"},
+                {"name": "c", "image": "c:1"},
+            ]
+        }
+    ]
+
+
+def test_reordered_keyed_list_is_not_a_difference() -> None:
+    s = {"ports": [{"name": "grpc", "port": 9090}, {"name": "http", "port": 80}]}
+    t = {"ports": [{"name": "http", "port": 80}, {"name": "grpc", "port": 9090}]}
+    plan = plan_promotion([s], [t], rules())
+    assert plan.changes == ()
+    assert plan.result == [t]
+
+
+def test_types_are_compared_as_yaml_means_them() -> None:
+    assert not same(1, True)
+    assert not same(1, 1.0)
+    assert not same("1", 1)
+    assert same({"a": [1, {"b": None}]}, {"a": [1, {"b": None}]})
+    plan = plan_promotion([{"flag": True, "n": 1.0}], [{"flag": 1, "n": 1}], rules())
+    assert paths(plan) == {"/flag": "changed", "/n": "changed"}
+
+
+def test_change_order_follows_the_target_with_new_keys_where_the_source_has_them() -> None:
+    s = {"a": 1, "new": 0, "b": 2, "c": 3}
+    t = {"c": 0, "a": 0, "b": 0}
+    plan = plan_promotion([s], [t], rules())
+    assert [c.path for c in plan.changes] == ["/c", "/a", "/new", "/b"]
+    assert list(plan.result[0]) == ["c", "a", "new", "b"]
+
+
+def test_descends_into_one_sided_subtree_to_apply_a_deeper_rule() -> None:
+    # the target lacks /spec entirely; /spec/replicas is retained: nothing to retain there,
+    # copied and flagged, while the rest of /spec is plainly added
+    s = {"spec": {"replicas": 2, "selector": {"app": "x"}}}
+    plan = plan_promotion([s], [{}], rules(retain=("/spec/replicas",)))
+    by = {c.path: c.category for c in plan.changes}
+    assert by == {"/spec/replicas": "attention", "/spec/selector": "changed"}
+    assert plan.result == [s]
+
+
+def test_descends_into_subtree_missing_from_source_so_retained_part_stays() -> None:
+    t = {"container": {"image": "x:1", "resources": {"cpu": 2}}}
+    plan = plan_promotion([{}], [t], rules(retain=("/container/resources",)))
+    by = {c.path: c for c in plan.changes}
+    assert by["/container/image"].category == "changed"
+    assert by["/container/image"].result is MISSING
+    assert by["/container/resources"].category == "retained"
+    assert plan.result == [{"container": {"resources": {"cpu": 2}}}]
+
+
+def test_keyed_item_only_in_target_holding_retained_paths_is_kept_and_flagged() -> None:
+    s = {"containers": [{"name": "app", "image": "a:2"}]}
+    t = {
+        "containers": [
+            {"name": "app", "image": "a:1"},
+            {"name": "sidecar", "image": "s:1", "resources": {"cpu": 1}},
+        ]
+    }
+    plan = plan_promotion([s], [t], rules(retain=("/containers/*/resources",)))
+    by = {c.path: c for c in plan.changes}
+    assert by["/containers/sidecar"].category == "attention"
+    assert not by["/containers/sidecar"].applied
+    assert [c["name"] for c in plan.result[0]["containers"]] == ["app", "sidecar"]
+
+
+def test_type_change_above_a_retained_path_keeps_target_and_flags() -> None:
+    s = {"scaling": "auto"}
+    t = {"scaling": {"replicas": 3}}
+    plan = plan_promotion([s], [t], rules(retain=("/scaling/replicas",)))
+    (change,) = plan.changes
+    assert (change.path, change.category, change.applied) == ("/scaling", "attention", False)
+    assert plan.result == [t]
+
+
+def test_positional_list_descends_only_for_a_rule_inside_it() -> None:
+    s = {"ports": [{"port": 80, "host": "s.example.com"}, {"port": 9090, "host": "m.s"}]}
+    t = {"ports": [{"port": 81, "host": "p.example.com"}]}
+    plan = plan_promotion([s], [t], rules(retain=("/ports/*/host",)))
+    by = {c.path: c for c in plan.changes}
+    assert by["/ports/0/port"].category == "changed"
+    assert by["/ports/0/host"].category == "retained"
+    assert by["/ports/1"].category == "attention"  # new item with an env-specific host
+    assert plan.result == [
+        {"ports": [{"port": 80, "host": "p.example.com"}, {"port": 9090, "host": "m.s"}]}
+    ]
+
+
+def test_secret_reference_outside_env_vars_is_never_copied_silently() -> None:
+    s = {"db": {"password": "tfy-secret://org:staging:db"}}
+    t = {"db": {"password": "tfy-secret://org:prod:db"}}
+    plan = plan_promotion([s], [t], rules(), source_env="staging", target_env="prod")
+    (change,) = plan.changes
+    assert change.category == "attention"
+    assert change.applied
+    assert "secret reference" in change.reason
+
+
+def test_looks_like_secret_ref() -> None:
+    assert looks_like_secret_ref("${{secrets.TOKEN}}")
+    assert looks_like_secret_ref({"envFrom": [{"secretRef": {"name": "x"}}]})
+    assert not looks_like_secret_ref("postgres://db:5432/shop")
+    assert not looks_like_secret_ref(12)
+
+
+# --------------------------------------------------------------------------- env var edge cases
+
+
+def test_env_absent_from_target_all_keys_added_and_flagged() -> None:
+    plan = plan_promotion([{"env": {"A": "1", "B": "2"}}], [{}], rules(env="/env"))
+    assert paths(plan) == {"/env/A": "attention", "/env/B": "attention"}
+    assert plan.result == [{"env": {"A": "1", "B": "2"}}]
+
+
+def test_env_null_in_target_takes_source_form() -> None:
+    plan = plan_promotion(
+        [{"env": [{"name": "A", "value": "1"}]}], [{"env": None}], rules(env="/env")
+    )
+    assert plan.result == [{"env": [{"name": "A", "value": "1"}]}]
+
+
+def test_env_empty_versus_absent_is_reported_not_silent() -> None:
+    plan = plan_promotion([{"env": {}}], [{}], rules(env="/env"))
+    (change,) = plan.changes
+    assert (change.path, change.category, change.applied) == ("/env", "retained", False)
+    assert plan.result == [{}]
+
+
+def test_env_per_container_with_wildcard_path() -> None:
+    s = {"containers": [{"name": "a", "env": {"X": "1", "Y": "2"}}]}
+    t = {"containers": [{"name": "a", "env": {"X": "9"}}]}
+    plan = plan_promotion([s], [t], rules(env="/containers/*/env"))
+    assert paths(plan) == {"/containers/a/env/X": "retained", "/containers/a/env/Y": "attention"}
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def test_single_document_preset_matches_documents_by_position_with_index_prefix() -> None:
+    plan = plan_promotion([{"a": 1}, {"b": 2}], [{"a": 0}, {"b": 2}], rules())
+    assert paths(plan) == {"#0:/a": "changed"}
+    plan1 = plan_promotion([{"a": 1}], [{"a": 0}], rules())
+    assert paths(plan1) == {"/a": "changed"}
+
+
+def test_single_document_preset_extra_documents_flagged() -> None:
+    plan = plan_promotion([{"a": 1}, {"b": 2}], [{"a": 1}], rules())
+    (change,) = plan.changes
+    assert (change.path, change.category, change.applied) == ("#1:", "attention", True)
+    assert plan.result == [{"a": 1}, {"b": 2}]
+    plan2 = plan_promotion([{"a": 1}], [{"a": 1}, {"b": 2}], rules())
+    assert [(c.path, c.applied) for c in plan2.changes] == [("#1:", False)]
+    assert plan2.result == [{"a": 1}, {"b": 2}]
+
+
+def test_pair_documents_without_kind_and_name_by_position() -> None:
+    src = [{"kind": "Service", "metadata": {"name": "a"}}, None, {"x": 1}]
+    dst = [{"x": 2}, {"kind": "Service", "metadata": {"name": "a"}}]
+    assert pair_documents(src, dst, True) == [(1, 0), (0, 1), (2, None)]
+
+
+def test_multi_document_paths_prefixed_by_kind_and_name() -> None:
+    cm_s = {"kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"k": "2"}}
+    cm_t = {"kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"k": "1"}}
+    plan = plan_promotion([cm_s], [cm_t], rules(multi=True))
+    assert paths(plan) == {"ConfigMap/cfg:/data/k": "changed"}
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_change_to_json_renders_missing_as_null() -> None:
+    import datetime
+
+    s = {"probe": {"path": "/h"}, "released": datetime.date(2026, 1, 2)}
+    plan = plan_promotion([s], [{}], rules())
+    rendered = [c.to_json() for c in plan.changes]
+    assert rendered == [
+        {
+            "path": "/probe",
+            "source": {"path": "/h"},
+            "target": None,
+            "reason": "changed: added from source: default overwrite (no rule names /probe)",
+            "category": "changed",
+        },
+        {
+            "path": "/released",
+            "source": "2026-01-02",
+            "target": None,
+            "reason": "changed: added from source: default overwrite (no rule names /released)",
+            "category": "changed",
+        },
+    ]
+    json.dumps(rendered)
+
+
+def test_missing_sentinel_renders() -> None:
+    assert str(MISSING) == "(absent)"
+    assert repr(MISSING) == "MISSING"
+    assert not MISSING
+
+
+def test_plan_category_views_and_has_writes() -> None:
+    c1 = Change("/a", 1, 2, "retained", "r", False, 2)
+    c2 = Change("/b", 1, MISSING, "attention", "r", True, 1)
+    plan = Plan((c1, c2), [{}])
+    assert plan.retained == (c1,)
+    assert plan.attention == (c2,)
+    assert plan.changed == ()
+    assert plan.has_writes
+    assert not Plan((c1,), [{}]).has_writes
+
+
+@pytest.mark.parametrize("bad", ["api/x", "no-slash"])
+def test_match_rule_rejects_bad_report_paths(bad: Any) -> None:
+    with pytest.raises(ValueError):
+        match_rule(rules(), bad)
