@@ -195,16 +195,16 @@ class GithubProvider:
                 pulls = repo.get_pulls(state="open", head=f"{owner}:{head}")
             else:
                 pulls = repo.get_pulls(state="open", head=f"{owner}:{head}", base=base)
-            return list(pulls)
+            # GitHub ignores a head filter it cannot parse and returns every open PR: check.
+            # (Reading attributes may fetch the full object, so this runs inside the retries.)
+            return [
+                p
+                for p in pulls
+                if p.head.ref == head
+                and (p.head.repo is None or p.head.repo.full_name.lower() == repository.lower())
+            ]
 
-        pulls = self._call(f"listing open pull requests for {head}", repository, fetch)
-        # GitHub ignores a head filter it cannot parse and returns every open PR: check anyway.
-        mine = [
-            p
-            for p in pulls
-            if p.head.ref == head
-            and (p.head.repo is None or p.head.repo.full_name.lower() == repository.lower())
-        ]
+        mine = self._call(f"listing open pull requests for {head}", repository, fetch)
         return min(mine, key=lambda p: p.number) if mine else None
 
     # -- calls, retries and errors ------------------------------------------------------------
