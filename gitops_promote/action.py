@@ -38,7 +38,7 @@ _OUTPUT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PR_NUMBER = re.compile(r"/pull/(\d+)(?:[/?#]|$)")
 _SPLIT_SERVICES = re.compile(r"[\s,]+")
 
-# Inputs each command reads (besides the ones every command accepts: config, dry-run, push,
+# Inputs each command reads (besides the ones every command accepts: config, dry-run, push, pr,
 # token, provider, message, working-directory, python-version). Any other input given a value is
 # an error, so that a mistyped workflow (``env:`` for a promote) fails loudly instead of doing
 # something else.
@@ -379,18 +379,22 @@ def build_argv(environ: Mapping[str, str]) -> list[str]:
         src = _name("environment", _required(environ, command, "from"))
         dst = _name("environment", _required(environ, command, "to"))
         argv.extend([f"--from={src}", f"--to={dst}"])
-        if command == "promote":
-            chosen = provider or ("github" if token else "local")
-            if chosen == "github" and not token:
-                raise UsageError("provider github needs a token: set the 'token' input")
-            argv.append(f"--provider={chosen}")
+
+    pr = _bool_input(environ, "pr", False) and command in ("update", "rollback")
+    if command == "promote" or pr:
+        chosen = provider or ("github" if token else "local")
+        if chosen == "github" and not token:
+            raise UsageError("provider github needs a token: set the 'token' input")
+        argv.extend(["--pr", f"--provider={chosen}"] if pr else [f"--provider={chosen}"])
+        # The github provider always pushes its branch; a local one pushes it when asked.
+        push = push and chosen == "local"
 
     if command in ("update", "rollback", "promote"):
         if message:
             argv.append(f"--message={message}")
         if dry_run:
             argv.append("--dry-run")
-        if push and command != "promote":
+        if push:
             argv.append("--push")
     return argv
 
@@ -447,16 +451,7 @@ def main() -> int:
 
     from . import cli
 
-    try:
-        code = cli.main(argv, standalone_mode=False)
-    except SystemExit as exc:
-        code = exc.code
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
+    return cli.main(argv)
 
 
 if __name__ == "__main__":

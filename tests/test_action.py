@@ -294,14 +294,16 @@ def test_argv_runner_style_input_names() -> None:
 
 def test_argv_promote_provider() -> None:
     base = {"command": "promote", "service": "all", "from": "staging", "to": "prod"}
-    assert argv(**base) == ["promote", "--all", "--from=staging", "--to=prod", "--provider=local"]
-    assert argv(**base, token="t0k")[-1] == "--provider=github"
-    assert argv(**base, token="t0k", provider="local")[-1] == "--provider=local"
+    local = ["promote", "--all", "--from=staging", "--to=prod", "--provider=local"]
+    assert argv(**base) == [*local, "--push"]
+    assert argv(**base, push="false") == local
+    assert argv(**base, token="t0k")[-1] == "--provider=github", "github pushes by itself"
+    assert argv(**base, token="t0k", provider="local")[-2:] == ["--provider=local", "--push"]
     with_env = action.build_argv(
         {"GITHUB_TOKEN": "t", **{f"INPUT_{k.upper()}": v for k, v in base.items()}}
     )
     assert with_env[-1] == "--provider=github"
-    got = argv(**{**base, "service": "api web"}, dry_run="true", message="ship it")
+    got = argv(**{**base, "service": "api web"}, dry_run="true", message="ship it", push="false")
     assert got == [
         "promote",
         "api",
@@ -312,6 +314,15 @@ def test_argv_promote_provider() -> None:
         "--message=ship it",
         "--dry-run",
     ]
+
+
+def test_argv_update_or_rollback_through_a_pull_request() -> None:
+    got = argv(command="update", service="api", env="prod", set="/replicas=2", pr="true")
+    pr_local = ["--pr", "--provider=local", "--push"]
+    assert got == ["update", "api", "--env=prod", "--set=/replicas=2", *pr_local]
+    got = argv(command="rollback", service="api", env="prod", version="v2", pr="true", token="t")
+    assert got == ["rollback", "api", "--env=prod", "--to=v2", "--pr", "--provider=github"]
+    assert "--pr" not in argv(command="status", pr="true")
 
 
 def test_argv_is_verbose_when_the_runner_debugs() -> None:
