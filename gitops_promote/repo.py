@@ -545,8 +545,25 @@ class GitRepository:
             raise GitError("git hash-object returned an unexpected answer")
         return dict(zip(changes, out, strict=True))
 
+    def _check_tree_shape(self, commit: str, paths: Sequence[str]) -> None:
+        """UsageError when a path is a directory at ``commit``, or one of its parents a file."""
+        queries: list[tuple[str, str]] = []
+        for p in paths:
+            queries.append((p, "file"))
+            parts = p.split("/")
+            queries.extend(("/".join(parts[:i]), "dir") for i in range(1, len(parts)))
+        text = "".join(f"{commit}:{q}\n" for q, _ in queries)
+        out = self._run("cat-file", "--batch-check", input=text.encode()).stdout.decode()
+        for (q, want), line in zip(queries, out.splitlines(), strict=True):
+            kind = "missing" if line.endswith(" missing") else line.split(" ")[-2]
+            if want == "file" and kind == "tree":
+                raise UsageError(f"{q} is a directory; cannot write it as a file")
+            if want == "dir" and kind not in ("tree", "missing"):
+                raise UsageError(f"{q} is a file; cannot write a file inside it")
+
     def _build_commit(self, parent: str, blobs: Mapping[str, str], message: str, tmp: str) -> str:
         """A new commit: ``parent``'s tree with ``blobs`` (path -> blob) in it. No ref moves."""
+        self._check_tree_shape(parent, list(blobs))
         index = Path(tmp, "index")
         if index.exists():
             index.unlink()

@@ -1,0 +1,521 @@
+"""GitRepository against real repositories: reading at refs, safe paths, local commits."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gitops_promote.errors import GitError, NotFoundError, RefusedError, UsageError
+from gitops_promote.repo import GitRepository
+
+from .gitrepo import GitRepo
+
+MakeRepo = Callable[..., GitRepo]
+
+SPEC = "envs/prod/api.yaml"
+SPEC_V1 = "image: registry/api:1.0  # pinned\nreplicas: 3\n"
+SPEC_V2 = "image: registry/api:1.1  # pinned\nreplicas: 3\n"
+
+
+@pytest.fixture
+def work(git_repo: MakeRepo) -> GitRepo:
+    return git_repo(
+        {
+            SPEC: SPEC_V1,
+            "envs/dev/api.yaml": "image: registry/api:1.2\n",
+            "envs/dev/web.yml": "image: registry/web:2\n",
+            "envs/dev/sub/deep.yaml": "x: 1\n",
+            "README.md": "# gitops\n",
+        }
+    )
+
+
+# ---------------------------------------------------------------- opening
+
+
+def test_opens_from_a_subdirectory_and_finds_the_root(work: GitRepo) -> None:
+    repo = GitRepository(work.path / "envs" / "dev")
+    assert repo.root == work.path.resolve()
+    assert repo.current_branch() == "main"
+
+
+def test_not_a_repository_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError) as info:
+        GitRepository(tmp_path)
+    assert info.value.exit_code == 2
+    assert str(tmp_path) in str(info.value)
+
+
+def test_detached_head_has_no_current_branch(work: GitRepo) -> None:
+    work.git("checkout", "-q", "--detach")
+    assert GitRepository(work.path).current_branch() is None
+
+
+def test_rev_parse(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    head = work.head()
+    assert repo.rev_parse("HEAD") == head
+    assert repo.rev_parse("main") == head
+    assert repo.rev_parse(head[:8]) == head
+    assert repo.rev_parse("no-such-branch") is None
+    assert repo.rev_parse("--help") is None
+    work.git("tag", "-a", "-m", "release", "v1.0")
+    assert repo.rev_parse("v1.0") == head  # annotated tags are peeled to their commit
+
+
+# ---------------------------------------------------------------- reading at refs
+
+
+def test_read_file_at_refs_does_not_look_at_the_work_tree(work: GitRepo) -> None:
+    first = work.head()
+    work.commit({SPEC: SPEC_V2}, "bump")
+    work.write({SPEC: "uncommitted\n"})
+    repo = GitRepository(work.path)
+    assert repo.read_file(first, SPEC) == SPEC_V1.encode()
+    assert repo.read_file("HEAD", SPEC) == SPEC_V2.encode()
+    assert repo.read_file("main", "./envs//prod/api.yaml") == SPEC_V2.encode()
+    assert repo.read_file("HEAD", "envs/prod/missing.yaml") is None
+    assert repo.read_file("HEAD", "envs/prod") is None  # a directory is not a file
+
+
+def test_read_files_uses_one_batch_and_reports_absent_paths(
+    work: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepository(work.path)
+    calls = _count_processes(monkeypatch)
+    got = repo.read_files("HEAD", [SPEC, "envs/dev/api.yaml", "nope.yaml", "envs/dev/web.yml"])
+    assert calls == [["cat-file", "--batch"]]  # one process for all four files
+    assert got == {
+        SPEC: SPEC_V1.encode(),
+        "envs/dev/api.yaml": b"image: registry/api:1.2\n",
+        "nope.yaml": None,
+        "envs/dev/web.yml": b"image: registry/web:2\n",
+    }
+
+
+def test_read_files_unknown_ref_is_not_found(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    with pytest.raises(NotFoundError, match="unknown revision 'nope'"):
+        repo.read_files("nope", [SPEC])
+    with pytest.raises(NotFoundError):
+        repo.read_file("-x", SPEC)
+
+
+def test_read_keeps_bytes_exactly(work: GitRepo) -> None:
+    data = b"a: 1\r\nb: \xff\x00\xfe\r\n"
+    work.commit({"envs/dev/bin.yaml": data}, "binary")
+    repo = GitRepository(work.path)
+    assert repo.read_file("HEAD", "envs/dev/bin.yaml") == data
+    work.commit({"envs/dev/empty.yaml": b""}, "empty")
+    assert repo.read_file("HEAD", "envs/dev/empty.yaml") == b""
+
+
+def test_list_dir(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    assert repo.list_dir("HEAD", "envs/dev") == ["api.yaml", "web.yml"]
+    assert repo.list_dir("HEAD", "envs/dev/") == ["api.yaml", "web.yml"]
+    assert repo.list_dir("HEAD", "") == ["README.md"]
+    assert repo.list_dir("HEAD", "envs/staging") == []
+    first = work.head()
+    work.commit({"envs/dev/new.yaml": "a: 1\n"}, "add")
+    assert repo.list_dir(first, "envs/dev") == ["api.yaml", "web.yml"]
+    assert repo.list_dir("HEAD", "envs/dev") == ["api.yaml", "new.yaml", "web.yml"]
+    with pytest.raises(NotFoundError):
+        repo.list_dir("nope", "envs/dev")
+
+
+def test_dirty_paths(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    assert repo.dirty_paths([SPEC, "envs/dev/api.yaml"]) == []
+    work.write({SPEC: "changed\n"})  # unstaged
+    work.write({"envs/dev/api.yaml": "staged\n"})
+    work.git("add", "envs/dev/api.yaml")  # staged
+    work.write({"envs/staging/api.yaml": "new\n"})  # untracked
+    paths = [SPEC, "envs/dev/api.yaml", "envs/staging/api.yaml", "envs/dev/web.yml"]
+    assert repo.dirty_paths(paths) == [SPEC, "envs/dev/api.yaml", "envs/staging/api.yaml"]
+    work.write({"envs/dev/web.yml": None})  # deleted in the work tree
+    assert repo.dirty_paths(["envs/dev/web.yml"]) == ["envs/dev/web.yml"]
+
+
+def test_dirty_paths_treats_names_literally(work: GitRepo) -> None:
+    work.write({"envs/dev/x.yaml": "untracked\n"})
+    repo = GitRepository(work.path)
+    assert repo.dirty_paths(["envs/dev/*.yaml"]) == []
+
+
+# ---------------------------------------------------------------- safe paths
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("envs/prod/api.yaml", "envs/prod/api.yaml"),
+        ("./envs//prod/./api.yaml", "envs/prod/api.yaml"),
+        ("envs/prod/", "envs/prod"),
+    ],
+)
+def test_safe_path_normalizes(work: GitRepo, given: str, expected: str) -> None:
+    assert GitRepository(work.path).safe_path(given) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../outside.yaml",
+        "envs/../../outside.yaml",
+        "envs/prod/../api.yaml",
+        "/etc/passwd",
+        "",
+        ".",
+        ".git/config",
+        "envs/.GIT/x",
+        "envs/a\nb.yaml",
+    ],
+)
+def test_safe_path_rejects(work: GitRepo, bad: str) -> None:
+    with pytest.raises(UsageError) as info:
+        GitRepository(work.path).safe_path(bad)
+    assert info.value.exit_code == 2
+
+
+def test_safe_path_rejects_symlinks_leading_outside(work: GitRepo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "api.yaml").write_text("secret: 1\n")
+    os.symlink(outside, work.path / "envs" / "linked")
+    os.symlink(outside / "api.yaml", work.path / "envs" / "dev" / "escape.yaml")
+    os.symlink(work.path / ".git", work.path / "envs" / "dotgit")
+    os.symlink("../prod/api.yaml", work.path / "envs" / "dev" / "inside.yaml")
+    repo = GitRepository(work.path)
+    with pytest.raises(UsageError, match="outside the repository"):
+        repo.safe_path("envs/linked/api.yaml")
+    with pytest.raises(UsageError, match="outside the repository"):
+        repo.safe_path("envs/dev/escape.yaml")
+    with pytest.raises(UsageError, match=r"\.git"):
+        repo.safe_path("envs/dotgit/config")
+    assert repo.safe_path("envs/dev/inside.yaml") == "envs/dev/inside.yaml"
+
+
+def test_commit_refuses_to_write_through_a_symlink_out_of_the_repo(
+    work: GitRepo, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, work.path / "envs" / "linked")
+    repo = GitRepository(work.path)
+    before = work.head()
+    with pytest.raises(UsageError):
+        repo.commit_files("main", {"envs/linked/api.yaml": b"x: 1\n"}, "update")
+    assert work.head() == before
+    assert list(outside.iterdir()) == []
+
+
+# ---------------------------------------------------------------- commit_files, local
+
+
+def test_commit_on_checked_out_branch_touches_only_that_path(work: GitRepo) -> None:
+    # The user has a staged change, an unstaged change and an untracked file elsewhere.
+    work.write({"envs/dev/api.yaml": "staged: yes\n"})
+    work.git("add", "envs/dev/api.yaml")
+    work.write({"envs/dev/api.yaml": "staged: yes\nthen: unstaged\n"})
+    work.write({"README.md": "# gitops\nedited, not staged\n"})
+    work.write({"notes.txt": "untracked\n"})
+    status_before = work.status()
+    staged_before = work.git("diff", "--cached", "--", "envs/dev/api.yaml")
+
+    repo = GitRepository(work.path)
+    old_head = work.head()
+    result = repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update(prod/api): bump image")
+
+    assert result.parent == old_head
+    assert result.pushed is False and result.rebased_onto is None
+    assert work.head() == result.sha
+    assert work.head("HEAD~1") == old_head
+    assert work.log_subjects()[0] == "update(prod/api): bump image"
+    assert work.show("HEAD", SPEC) == SPEC_V2.encode()
+    # The commit changes only the spec.
+    assert work.git("diff", "--name-only", old_head, "HEAD") == SPEC
+    # Work tree file and index entry of the spec now match the commit.
+    assert work.read(SPEC) == SPEC_V2.encode()
+    assert work.git("diff", "--cached", "--name-only", "--", SPEC) == ""
+    assert work.git("diff", "--name-only", "--", SPEC) == ""
+    # Everything else is exactly as the user left it.
+    assert work.status() == status_before
+    assert work.git("diff", "--cached", "--", "envs/dev/api.yaml") == staged_before
+    assert work.read("envs/dev/api.yaml") == b"staged: yes\nthen: unstaged\n"
+    assert work.read("README.md") == b"# gitops\nedited, not staged\n"
+    assert work.read("notes.txt") == b"untracked\n"
+    # Plumbing agrees that the spec is clean (stat information was refreshed).
+    assert SPEC not in work.git("diff-files", "--name-only")
+
+
+def test_commit_can_create_a_new_file(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    result = repo.commit_files("main", {"envs/staging/api.yaml": b"image: a\n"}, "create")
+    assert work.show(result.sha, "envs/staging/api.yaml") == b"image: a\n"
+    assert work.read("envs/staging/api.yaml") == b"image: a\n"
+    assert work.status() == ""
+
+
+def test_commit_keeps_executable_mode(work: GitRepo) -> None:
+    work.write({"envs/dev/run.sh": "#!/bin/sh\n"})
+    os.chmod(work.path / "envs/dev/run.sh", 0o755)
+    work.git("add", "-A")
+    work.git("commit", "-q", "-m", "script")
+    repo = GitRepository(work.path)
+    result = repo.commit_files("main", {"envs/dev/run.sh": b"#!/bin/sh\necho hi\n"}, "edit")
+    assert work.git("ls-tree", result.sha, "envs/dev/run.sh").startswith("100755 ")
+    assert os.access(work.path / "envs/dev/run.sh", os.X_OK)
+    assert work.status() == ""
+
+
+def test_dirty_target_is_refused_and_nothing_changes(work: GitRepo) -> None:
+    work.write({SPEC: SPEC_V1 + "# my local edit\n"})
+    status_before = work.status()
+    head = work.head()
+    repo = GitRepository(work.path)
+    with pytest.raises(RefusedError, match=r"uncommitted changes to envs/prod/api\.yaml") as info:
+        repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update")
+    assert info.value.exit_code == 1
+    assert work.head() == head
+    assert work.read(SPEC) == (SPEC_V1 + "# my local edit\n").encode()
+    assert work.status() == status_before
+
+
+def test_staged_target_is_refused(work: GitRepo) -> None:
+    work.write({SPEC: "staged\n"})
+    work.git("add", SPEC)
+    repo = GitRepository(work.path)
+    head = work.head()
+    with pytest.raises(RefusedError):
+        repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update")
+    assert work.head() == head
+    assert work.git("diff", "--cached", "--name-only") == SPEC
+
+
+def test_untracked_target_is_refused(work: GitRepo) -> None:
+    work.write({"envs/staging/api.yaml": "mine\n"})
+    repo = GitRepository(work.path)
+    with pytest.raises(RefusedError):
+        repo.commit_files("main", {"envs/staging/api.yaml": b"theirs\n"}, "create")
+    assert work.read("envs/staging/api.yaml") == b"mine\n"
+
+
+def test_branch_not_checked_out_moves_only_the_ref(work: GitRepo) -> None:
+    work.git("branch", "release")
+    work.write({SPEC: "dirty in the work tree\n"})  # irrelevant: release is not checked out
+    status_before = work.status()
+    index_before = work.git("ls-files", "-s")
+    main_before = work.head()
+    repo = GitRepository(work.path)
+    result = repo.commit_files("release", {SPEC: SPEC_V2.encode()}, "update on release")
+    assert work.head("release") == result.sha
+    assert work.head("release~1") == main_before
+    assert work.head("main") == main_before
+    assert work.show("release", SPEC) == SPEC_V2.encode()
+    assert work.status() == status_before
+    assert work.git("ls-files", "-s") == index_before
+    assert work.read(SPEC) == b"dirty in the work tree\n"
+
+
+def test_expected_tip_mismatch_is_refused(work: GitRepo) -> None:
+    first = work.head()
+    work.commit({"README.md": "moved on\n"}, "someone else")
+    repo = GitRepository(work.path)
+    head = work.head()
+    with pytest.raises(RefusedError, match="moved"):
+        repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update", expected_tip=first)
+    assert work.head() == head
+    assert work.read(SPEC) == SPEC_V1.encode()
+    ok = repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update", expected_tip=head[:10])
+    assert ok.parent == head
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"image: a\r\nreplicas: 2\r\n",
+        b"no final newline",
+        b"\x00\x01\x02\xff binary \r\n\r",
+        b"",
+        "unicode: caf\u00e9 \u2603\n".encode(),
+    ],
+)
+def test_bytes_are_preserved_exactly(work: GitRepo, data: bytes) -> None:
+    repo = GitRepository(work.path)
+    result = repo.commit_files("main", {SPEC: data}, "exact bytes")
+    assert work.show(result.sha, SPEC) == data
+    assert work.read(SPEC) == data
+    assert repo.read_file("HEAD", SPEC) == data
+
+
+def test_crlf_preserved_even_with_autocrlf_input(work: GitRepo) -> None:
+    work.git("config", "core.autocrlf", "input")
+    repo = GitRepository(work.path)
+    data = b"a: 1\r\nb: 2\r\n"
+    result = repo.commit_files("main", {SPEC: data}, "crlf")
+    assert work.show(result.sha, SPEC) == data
+
+
+def test_commit_several_files_at_once(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    changes = {SPEC: b"a: 1\n", "envs/dev/api.yaml": b"b: 2\n", "envs/new/x.yaml": b"c\n"}
+    result = repo.commit_files("main", changes, "many")
+    for path, data in changes.items():
+        assert work.show(result.sha, path) == data
+        assert work.read(path) == data
+    assert work.status() == ""
+
+
+def test_commit_message_and_trailers_are_kept(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    msg = "rollback(prod/api): v2 -> v1 as v3\n\nGitops-Promote-Kind: rollback\n"
+    result = repo.commit_files("main", {SPEC: b"x\n"}, msg)
+    assert work.git("log", "-1", "--format=%B", result.sha) == msg.rstrip("\n")
+    assert work.git("log", "-1", "--format=%(trailers:key=Gitops-Promote-Kind,valueonly)") == (
+        "rollback"
+    )
+
+
+def test_unknown_branch_and_bad_names(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    with pytest.raises(NotFoundError):
+        repo.commit_files("nope", {SPEC: b"x"}, "m")
+    with pytest.raises(UsageError):
+        repo.commit_files("bad..name", {SPEC: b"x"}, "m")
+    with pytest.raises(UsageError):
+        repo.commit_files("main", {}, "m")
+
+
+def test_branch_checked_out_in_another_worktree_is_refused(work: GitRepo, tmp_path: Path) -> None:
+    work.git("worktree", "add", "-q", "-b", "release", str(tmp_path / "wt"))
+    repo = GitRepository(work.path)
+    with pytest.raises(RefusedError, match="another work tree"):
+        repo.commit_files("release", {SPEC: b"x\n"}, "m")
+    with pytest.raises(RefusedError):
+        repo.write_branch("release", "HEAD", {SPEC: b"x\n"}, "m")
+
+
+@pytest.mark.parametrize("path", ["envs/dev", "envs/prod/api.yaml/inner.yaml"])
+def test_file_directory_clash_is_refused_and_leaves_nothing(work: GitRepo, path: str) -> None:
+    repo = GitRepository(work.path)
+    head = work.head()
+    status = work.status()
+    with pytest.raises(UsageError, match=r"is a (directory|file)"):
+        repo.commit_files("main", {path: b"x\n"}, "m")
+    with pytest.raises(UsageError):
+        repo.write_branch("promo", head, {path: b"x\n"}, "m")
+    assert work.head() == head
+    assert work.status() == status
+    assert repo.rev_parse("refs/heads/promo") is None
+
+
+def test_work_tree_failure_rolls_the_branch_back(work: GitRepo) -> None:
+    # The index is locked by another git process: the commit must not stay half-applied.
+    (work.path / ".git" / "index.lock").write_bytes(b"")
+    repo = GitRepository(work.path)
+    head = work.head()
+    try:
+        with pytest.raises(GitError, match=r"index\.lock"):
+            repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update")
+    finally:
+        (work.path / ".git" / "index.lock").unlink()
+    assert work.head() == head
+    assert work.read(SPEC) == SPEC_V1.encode()
+    assert work.status() == ""
+
+
+# ---------------------------------------------------------------- write_branch
+
+
+def test_write_branch_never_touches_work_tree_or_index(work: GitRepo) -> None:
+    work.write({SPEC: "local edit\n", "envs/dev/api.yaml": "other edit\n"})
+    work.git("add", "envs/dev/api.yaml")
+    status_before = work.status()
+    index_before = work.git("ls-files", "-s")
+    base = work.head()
+    repo = GitRepository(work.path)
+    branch = "gitops-promote/staging-to-prod/api"
+    sha = repo.write_branch(branch, base, {SPEC: SPEC_V2.encode()}, "promote(api): staging -> prod")
+    assert work.head(branch) == sha
+    assert work.head(f"{branch}~1") == base
+    assert work.show(sha, SPEC) == SPEC_V2.encode()
+    assert work.head() == base
+    assert work.status() == status_before
+    assert work.git("ls-files", "-s") == index_before
+    # Re-running replaces the branch with a fresh commit on the (new) base.
+    new_base = work.commit({"README.md": "moved\n"}, "base moved")
+    sha2 = repo.write_branch(branch, new_base, {SPEC: b"again\n"}, "promote again")
+    assert work.head(branch) == sha2
+    assert work.head(f"{branch}~1") == new_base
+
+
+def test_write_branch_refuses_the_checked_out_branch(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    head = work.head()
+    with pytest.raises(RefusedError):
+        repo.write_branch("main", head, {SPEC: b"x\n"}, "m")
+    assert work.head() == head
+
+
+def test_write_branch_unknown_base(work: GitRepo) -> None:
+    with pytest.raises(NotFoundError):
+        GitRepository(work.path).write_branch("p", "nope", {SPEC: b"x\n"}, "m")
+
+
+def test_delete_branch(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    sha = repo.write_branch("gitops-promote/a-to-b/x", "HEAD", {SPEC: b"x\n"}, "m")
+    assert repo.rev_parse("gitops-promote/a-to-b/x") == sha
+    repo.delete_branch("gitops-promote/a-to-b/x")
+    assert repo.rev_parse("refs/heads/gitops-promote/a-to-b/x") is None
+    repo.delete_branch("gitops-promote/a-to-b/x")  # already gone: fine
+    with pytest.raises(RefusedError):
+        repo.delete_branch("main")
+
+
+# ---------------------------------------------------------------- misc
+
+
+def test_remote_url_hides_credentials(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    assert repo.remote_url() is None
+    work.git("remote", "add", "origin", "https://user:s3cret@example.com/org/gitops.git")
+    assert repo.remote_url("origin") == "https://example.com/org/gitops.git"
+    work.git("remote", "add", "ssh", "git@github.com:org/gitops.git")
+    assert repo.remote_url("ssh") == "git@github.com:org/gitops.git"
+
+
+def test_diff_text(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    text = repo.diff_text(SPEC_V1.encode(), SPEC_V2.encode(), SPEC)
+    lines = text.splitlines()
+    assert lines[0] == f"diff --git a/{SPEC} b/{SPEC}"
+    assert f"--- a/{SPEC}" in lines
+    assert f"+++ b/{SPEC}" in lines
+    assert "-image: registry/api:1.0  # pinned" in lines
+    assert "+image: registry/api:1.1  # pinned" in lines
+    assert " replicas: 3" in lines
+    assert repo.diff_text(b"same\n", b"same\n", SPEC) == ""
+    assert "\\ No newline at end of file" in repo.diff_text(b"a\n", b"a", SPEC)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _count_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the git subcommand (and options) of every process started from now on."""
+    import subprocess
+
+    calls: list[list[str]] = []
+    real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kw: object) -> None:
+        calls.append(list(args[1:]))
+        real(self, args, *rest, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", spy)
+    return calls
