@@ -1,0 +1,299 @@
+"""The commands end to end on real git repositories, through click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitops_promote.cli import main
+
+from .gitrepo import GitRepo
+from .sample import api_spec, sample_repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return sample_repo(tmp_path / "gitops")
+
+
+def run(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["--repo", str(repo.path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(repo, "--output", "json", *args, capsys=capsys)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+# -- history / show -------------------------------------------------------------------------------
+
+
+def test_history_numbers_versions_oldest_first_and_lists_newest_first(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(repo, "history", "api", "--env", "prod", capsys=capsys)
+    assert data["service"] == "api" and data["env"] == "prod"
+    assert [v["version"] for v in data["versions"]] == ["v3", "v2", "v1"]
+    assert [v["message"] for v in data["versions"]] == ["prod: 1.2.0", "prod: 1.1.0", "Add api"]
+    assert data["versions"][-1]["kind"] == "create"
+    assert data["versions"][0]["kind"] == "update"
+    assert set(data["versions"][0]) == {"version", "sha", "date", "author", "message", "kind"}
+    assert data["versions"][0]["sha"] == repo.git(
+        "log", "-1", "--format=%H", "--", "envs/prod/api.yaml"
+    )
+
+
+def test_history_text_is_a_table(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(repo, "history", "api", "--env", "prod", capsys=capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert "3 versions" in lines[0]
+    assert lines[1].split() == ["VERSION", "KIND", "DATE", "AUTHOR", "SHA", "MESSAGE"]
+    assert lines[2].startswith("*v3")
+
+
+def test_show_prints_the_exact_bytes_of_a_version(
+    repo: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["--repo", str(repo.path), "show", "api", "--env", "prod", "--version", "v1"]) == 0
+    assert capsysbinary.readouterr().out == api_spec(replicas=3, log_level="warning").encode()
+    assert main(["--repo", str(repo.path), "show", "api", "--env", "prod"]) == 0
+    assert capsysbinary.readouterr().out == repo.read("envs/prod/api.yaml")
+
+
+# -- update ---------------------------------------------------------------------------------------
+
+
+def test_update_commits_a_minimal_edit_as_a_new_version(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = repo.read("envs/prod/api.yaml").decode()
+    data = run_json(
+        repo,
+        "update",
+        "api",
+        "--env",
+        "prod",
+        "--set",
+        "image.image_uri=ghcr.io/acme/api:1.2.1",
+        "--set",
+        "/replicas=4",
+        capsys=capsys,
+    )
+    assert data["version"] == "v4"
+    assert data["commit"] == repo.head()
+    assert [c["path"] for c in data["changed"]] == ["/image/image_uri", "/replicas"]
+    after = repo.read("envs/prod/api.yaml").decode()
+    assert after == before.replace("api:1.2.0", "api:1.2.1").replace("replicas: 3", "replicas: 4")
+    assert '"ghcr.io/acme/api:1.2.1"  # set by CI' in after  # quoting and comment kept
+    msg = repo.git("log", "-1", "--format=%B")
+    assert msg.startswith("update(prod/api): set /image/image_uri, /replicas")
+    assert msg.rstrip().endswith("Gitops-Promote-Kind: update")
+    assert repo.status() == ""
+
+
+def test_update_reads_values_as_yaml_scalars(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(repo, "update", "api", "--env", "prod", "--set", "replicas='5'", capsys=capsys)
+    text = repo.read("envs/prod/api.yaml").decode()
+    assert "replicas: '5'\n" in text or 'replicas: "5"\n' in text  # a string, quoted
+    run_json(repo, "update", "api", "--env", "prod", "--set", "replicas=6", capsys=capsys)
+    assert "replicas: 6\n" in repo.read("envs/prod/api.yaml").decode()  # a number again
+
+
+def test_update_adds_a_new_key_in_the_files_indentation(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(repo, "update", "api", "--env", "prod", "--set", "env.FEATURE_X=on", capsys=capsys)
+    text = repo.read("envs/prod/api.yaml").decode()
+    assert "  LOG_LEVEL: warning\n  FEATURE_X: 'on'\n" in text or (
+        '  LOG_LEVEL: warning\n  FEATURE_X: "on"\n' in text
+    )
+
+
+def test_update_dry_run_shows_the_diff_and_writes_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = repo.head()
+    code, out, _ = run(
+        repo, "update", "api", "--env", "prod", "--set", "replicas=9", "--dry-run", capsys=capsys
+    )
+    assert code == 0
+    assert "-replicas: 3\n+replicas: 9" in out
+    assert repo.head() == head and repo.status() == ""
+
+
+def test_update_to_the_same_value_commits_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = repo.head()
+    code, out, _ = run(repo, "update", "api", "--env", "prod", "--set", "replicas=3", capsys=capsys)
+    assert code == 0 and "nothing to change" in out and repo.head() == head
+
+
+def test_update_refuses_a_spec_with_uncommitted_changes(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(
+        {"envs/prod/api.yaml": "# my local edit\n" + repo.read("envs/prod/api.yaml").decode()}
+    )
+    dirty = repo.read("envs/prod/api.yaml")
+    head = repo.head()
+    code, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=4", capsys=capsys)
+    assert code == 1
+    assert "uncommitted changes" in err and err.count("\n") == 1
+    assert repo.read("envs/prod/api.yaml") == dirty and repo.head() == head
+
+
+def test_update_keeps_the_users_other_staged_and_unstaged_work(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write({"notes.txt": "staged\n", "envs/dev/api.yaml": "# wip\n"})
+    repo.git("add", "notes.txt")
+    run_json(repo, "update", "api", "--env", "prod", "--set", "replicas=4", capsys=capsys)
+    assert sorted(repo.status().splitlines()) == [" M envs/dev/api.yaml", "A  notes.txt"]
+    assert repo.read("envs/dev/api.yaml") == b"# wip\n"
+
+
+# -- rollback -------------------------------------------------------------------------------------
+
+
+def test_rollback_writes_a_new_version_with_the_old_content_byte_for_byte(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1 = repo.show("HEAD~3", "envs/prod/api.yaml")
+    data = run_json(repo, "rollback", "api", "--env", "prod", "--to", "v1", capsys=capsys)
+    assert data == {
+        "service": "api",
+        "env": "prod",
+        "from_version": "v3",
+        "to_version": "v1",
+        "new_version": "v4",
+        "commit": repo.head(),
+        "retained": [],
+        "branch": None,
+        "pr_url": None,
+        "pr_number": None,
+    }
+    assert repo.read("envs/prod/api.yaml") == v1
+    msg = repo.git("log", "-1", "--format=%B")
+    assert msg.splitlines()[0] == "rollback(prod/api): v3 -> v1 as v4"
+    v1_sha = repo.git("log", "--format=%H", "--reverse", "--", "envs/prod/api.yaml").split()[0]
+    assert f"Gitops-Promote-Restores: v1 {v1_sha}" in msg
+    hist = run_json(repo, "history", "api", "--env", "prod", capsys=capsys)
+    assert hist["versions"][0]["kind"] == "rollback" and hist["versions"][0]["version"] == "v4"
+
+
+def test_rollback_to_previous_and_by_sha(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(repo, "rollback", "api", "--env", "prod", "--to", "previous", capsys=capsys)
+    assert data["to_version"] == "v2"
+    sha = repo.git("log", "--format=%H", "--reverse", "--", "envs/prod/api.yaml").split()[0]
+    data = run_json(repo, "rollback", "api", "--env", "prod", "--to", sha[:10], capsys=capsys)
+    assert data["to_version"] == "v1" and data["new_version"] == "v5"
+
+
+def test_rollback_to_the_current_content_says_so_and_exits_0(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = repo.head()
+    code, out, _ = run(repo, "rollback", "api", "--env", "prod", "--to", "v3", capsys=capsys)
+    assert code == 0 and "nothing to roll back" in out and repo.head() == head
+
+
+def test_rollback_retain_keeps_current_replicas(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(repo, "update", "api", "--env", "prod", "--set", "replicas=8", capsys=capsys)
+    data = run_json(
+        repo, "rollback", "api", "--env", "prod", "--to", "v1", "--retain", capsys=capsys
+    )
+    text = repo.read("envs/prod/api.yaml").decode()
+    assert "replicas: 8\n" in text and "api:1.0.0" in text
+    assert [c["path"] for c in data["retained"]] == ["/replicas"]
+
+
+def test_rollback_dry_run_writes_nothing(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    head = repo.head()
+    code, out, _ = run(
+        repo, "rollback", "api", "--env", "prod", "--to", "v1", "--dry-run", capsys=capsys
+    )
+    assert code == 0 and "Would roll back prod/api: v3 -> v1 as v4" in out
+    assert '-  image_uri: "ghcr.io/acme/api:1.2.0"' in out
+    assert repo.head() == head and repo.status() == ""
+
+
+# -- bad input: one line, documented exit code ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["history", "nope", "--env", "prod"], 2, "service 'nope' has no spec"),
+        (["history", "api", "--env", "qa"], 2, "unknown environment 'qa'"),
+        (["history", "../etc/passwd", "--env", "prod"], 2, "invalid service name"),
+        (["show", "api", "--env", "prod", "--version", "v9"], 2, "v9"),
+        (["rollback", "api", "--env", "prod", "--to", "v42"], 2, "v42"),
+        (["update", "api", "--env", "prod", "--set", "replicas"], 2, "PATH=VALUE"),
+        (["update", "api", "--env", "prod", "--set", "image.image_uri.x=1"], 2, "single value"),
+        (["diff", "api", "--from", "dev", "--to", "prod"], 2, "not allowed"),
+        (["rollback", "api", "--env", "prod"], 2, "--to"),
+    ],
+)
+def test_bad_input_is_one_error_line_with_exit_2(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str], code: int, needle: str
+) -> None:
+    rc, out, err = run(repo, *args, capsys=capsys)
+    assert rc == code
+    assert needle in err
+    assert "Traceback" not in err and "Traceback" not in out
+
+
+def test_invalid_yaml_in_a_spec_names_file_and_line(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"envs/prod/api.yaml": "name: api\nimage: [unclosed\nreplicas: 2\n"}, "broken")
+    rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=3", capsys=capsys)
+    assert rc == 2
+    assert err.startswith("error: envs/prod/api.yaml:")
+    assert err.count("\n") == 1
+
+
+def test_invalid_config_exits_2_naming_the_line(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write({".gitops-promote.yaml": "environments:\n  dev: {path: envs/dev, colour: red}\n"})
+    rc, _, err = run(repo, "status", capsys=capsys)
+    assert rc == 2
+    assert err.startswith("error: .gitops-promote.yaml:2:") and "colour" in err
+
+
+def test_not_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["--repo", str(tmp_path), "status"])
+    assert rc == 2
+    assert "git" in capsys.readouterr().err
+
+
+def test_spec_symlink_out_of_the_repository_is_refused(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("replicas: 1\n")
+    (repo.path / "envs/prod/api.yaml").unlink()
+    (repo.path / "envs/prod/api.yaml").symlink_to(outside)
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "link")
+    rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=2", capsys=capsys)
+    assert rc in (1, 2) and "outside" in err
+    assert outside.read_text() == "replicas: 1\n"
+
+
+def test_verbose_adds_a_traceback(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["--repo", str(repo.path), "-v", "history", "nope", "--env", "prod"])
+    assert rc == 2
+    assert "Traceback" in capsys.readouterr().err
