@@ -248,7 +248,7 @@ def outputs_for(command: str, result: Mapping[str, Any]) -> dict[str, str]:
         "commit": commit,
         "version": version,
         "changed": "true" if commit else "false",
-        "json": json.dumps(result, ensure_ascii=False, sort_keys=False),
+        "json": json.dumps(result, indent=2, ensure_ascii=False, default=str),
     }
 
 

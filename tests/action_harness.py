@@ -36,6 +36,13 @@ _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _COMMAND = re.compile(r"^::([a-z-]+)(?: ([^:]*))?::(.*)$")
 
 
+def scalar(value: Any) -> str:
+    """A YAML value as the runner hands it on: booleans as ``true``/``false``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def load_yaml(path: Path) -> Any:
     return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
 
@@ -197,7 +204,7 @@ class ActionHarness:
                 values[name] = inputs[name]
             else:
                 default = (spec or {}).get("default", "")
-                values[name] = self._evaluate(str(default), {}, {})
+                values[name] = self._evaluate(scalar(default), {}, {})
         return values
 
     def _lookup(self, expr: str, inputs: Mapping[str, str], steps: Mapping[str, Any]) -> str:
@@ -272,7 +279,7 @@ class ActionHarness:
     ) -> dict[str, str]:
         uses = str(step["uses"])
         with_ = {
-            k: self._evaluate(str(v), inputs, steps) for k, v in (step.get("with") or {}).items()
+            k: self._evaluate(scalar(v), inputs, steps) for k, v in (step.get("with") or {}).items()
         }
         if uses.startswith("actions/setup-python@"):
             assert with_.get("update-environment") == "false", "setup-python must not touch PATH"
@@ -297,7 +304,7 @@ class ActionHarness:
         script_file = self._new_file("script")
         script_file.write_text(script, encoding="utf-8")
         step_env = {
-            k: self._evaluate(str(v), inputs, steps) for k, v in (step.get("env") or {}).items()
+            k: self._evaluate(scalar(v), inputs, steps) for k, v in (step.get("env") or {}).items()
         }
         env = dict(os.environ)
         env.update(job_env)
