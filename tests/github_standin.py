@@ -56,6 +56,17 @@ class RecordedRequest:
         return json.loads(self.body) if self.body else None
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """A request and the answer the stand-in gave it."""
+
+    request: RecordedRequest
+    status: int
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    injected: bool  # the answer came from a fault, not from the stand-in's model
+
+
 @dataclass
 class Fault:
     """Answer the next ``times`` requests matching ``method``/``route`` this way instead."""
@@ -136,6 +147,7 @@ class GithubStandin:
         self.token = token
         self.login = login
         self.requests: list[RecordedRequest] = []
+        self.exchanges: list[Exchange] = []
         self._faults: list[Fault] = []
         self._repos: dict[str, _Repo] = {}
         self._lock = threading.RLock()
@@ -323,17 +335,21 @@ class GithubStandin:
             "x-ratelimit-resource": "core",
         }
 
-    def handle(self, req: RecordedRequest) -> tuple[int, dict[str, str], JSON]:
-        """Route one request; returns (status, headers, body)."""
+    def handle(self, req: RecordedRequest) -> tuple[int, dict[str, str], JSON, bool]:
+        """Route one request; returns (status, headers, body, whether a fault answered)."""
         fault = self._record(req)
         if fault is not None and fault.delay:
             self._stopping.wait(fault.delay)
         if fault is not None and fault.status is not None and not fault.handled:
-            return self._fault_answer(fault)
+            return (*self._fault_answer(fault), True)
         answer = self._answer(req)
         if fault is not None and fault.status is not None:
-            return self._fault_answer(fault)
-        return answer
+            return (*self._fault_answer(fault), True)
+        return (*answer, False)
+
+    def _record_exchange(self, exchange: Exchange) -> None:
+        with self._lock:
+            self.exchanges.append(exchange)
 
     def _fault_answer(self, fault: Fault) -> tuple[int, dict[str, str], JSON]:
         assert fault.status is not None
@@ -561,6 +577,11 @@ class GithubStandin:
         api = f"{self.base_url}/repos/{repo.full_name}"
         html = f"{self.host_url}/{repo.full_name}/pull/{pull['number']}"
         n = pull["number"]
+        labels = [self._label_json(repo, key) for key in pull["labels"]]
+        if simple:
+            # The pull-request-simple schema types a label's description as a plain string.
+            for label in labels:
+                label["description"] = label["description"] or ""
         branches = self._branches(repo)
         head_sha: str = branches.get(pull["head"]) or pull["head_sha"]
         base_sha: str = branches.get(pull["base"]) or pull["base_sha"]
@@ -583,7 +604,7 @@ class GithubStandin:
             "title": pull["title"],
             "user": self._user(pull["author"]),
             "body": pull["body"],
-            "labels": [self._label_json(repo, key) for key in pull["labels"]],
+            "labels": labels,
             "milestone": None,
             "active_lock_reason": None,
             "created_at": pull["created_at"],
@@ -1149,15 +1170,18 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
         )
-        status, headers, payload = self.owner.handle(req)
+        status, headers, payload, injected = self.owner.handle(req)
         data = b"" if payload is None else json.dumps(payload).encode()
+        sent = {
+            "x-github-request-id": f"STANDIN:{len(self.owner.requests)}",
+            **({"content-type": "application/json; charset=utf-8"} if data else {}),
+            **{name.lower(): value for name, value in headers.items()},
+            "content-length": str(len(data)),
+        }
+        self.owner._record_exchange(Exchange(req, status, sent, data, injected))
         try:
             self.send_response(status)
-            if data:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("X-GitHub-Request-Id", f"STANDIN:{len(self.owner.requests)}")
-            for name, value in headers.items():
+            for name, value in sent.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
