@@ -525,11 +525,21 @@ class GitRepository:
         if res.status != 0:
             msg = _one_line(res.stderr)
             if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
+                if self._unborn(ref):
+                    return []  # a branch without commits yet: no versions
                 raise NotFoundError(f"unknown revision {ref!r}")
             if "does not have any commits" in msg:
                 return []
             raise GitError(f"git log failed: {msg}")
         return _parse_log(res.stdout)
+
+    def _unborn(self, ref: str) -> bool:
+        """True when ``ref`` is HEAD (or its branch) and that branch has no commit yet."""
+        branch = self.current_branch()
+        names = {"HEAD", "@"} | ({branch, f"refs/heads/{branch}"} if branch else set())
+        if ref not in names:
+            return False
+        return self.rev_parse("HEAD") is None
 
     # ------------------------------------------------------------------ writing
 
