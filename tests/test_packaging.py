@@ -81,8 +81,17 @@ def test_plain_install_runs_the_demo_from_any_directory(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-            "--no-index", "--target", str(target), str(ROOT),
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(ROOT),
         ],
         check=True,
         capture_output=True,
@@ -93,7 +102,8 @@ def test_plain_install_runs_the_demo_from_any_directory(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run(
         [
-            sys.executable, "-c",
+            sys.executable,
+            "-c",
             "import sys, gitops_promote; print(gitops_promote.__file__);"
             "from gitops_promote.cli import main; sys.exit(main(['demo']))",
         ],

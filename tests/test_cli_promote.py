@@ -1,0 +1,237 @@
+"""diff, promote (local provider), status and check through the CLI on real repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitops_promote.cli import main
+
+from .gitrepo import GitRepo
+from .sample import api_spec, sample_repo
+
+BRANCH = "gitops-promote/staging-to-prod/api"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return sample_repo(tmp_path / "gitops")
+
+
+def run(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["--repo", str(repo.path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(repo, "--output", "json", *args, capsys=capsys)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_diff_reports_every_difference_in_one_category_and_writes_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head, branches = repo.head(), repo.git("branch", "--list")
+    data = run_json(repo, "diff", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert data["from"] == "staging" and data["to"] == "prod"
+    assert data["branch"] is None and data["commit"] is None and data["pr_url"] is None
+    svc = data["services"][0]
+    assert svc["service"] == "api"
+    by_path = {c["path"]: cat for cat in ("changed", "retained", "attention") for c in svc[cat]}
+    assert by_path == {
+        "/image/image_uri": "changed",
+        "/replicas": "retained",
+        "/env/LOG_LEVEL": "retained",
+        "/env/NEW_QUEUE": "attention",
+    }
+    image = svc["changed"][0]
+    assert image["source"] == "ghcr.io/acme/api:1.3.0"
+    assert image["target"] == "ghcr.io/acme/api:1.2.0"
+    assert set(image) >= {"path", "source", "target", "reason"}
+    assert repo.head() == head and repo.git("branch", "--list") == branches
+
+
+def test_promote_commits_on_the_promotion_branch_without_touching_the_checkout(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = repo.head()
+    worktree = repo.read("envs/prod/api.yaml")
+    data = run_json(
+        repo,
+        "promote",
+        "api",
+        "--from",
+        "staging",
+        "--to",
+        "prod",
+        "--provider",
+        "local",
+        capsys=capsys,
+    )
+    assert data["branch"] == BRANCH
+    assert data["commit"] == repo.head(BRANCH)
+    assert repo.head() == head and repo.read("envs/prod/api.yaml") == worktree
+    assert repo.git("rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert repo.status() == ""
+    assert repo.head(f"{BRANCH}~1") == head
+    promoted = repo.show(BRANCH, "envs/prod/api.yaml").decode()
+    expected = api_spec("1.3.0", 3, "warning", extra_env="  NEW_QUEUE: q-staging\n")
+    assert promoted == expected
+    msg = repo.git("log", "-1", "--format=%B", BRANCH)
+    staging_sha = repo.git("log", "-1", "--format=%H", "--", "envs/staging/api.yaml")
+    assert msg.splitlines()[0] == "promote(api): staging v2 -> prod"
+    assert "Gitops-Promote-Kind: promote" in msg
+    assert f"Gitops-Promote-Source: staging v2 {staging_sha}" in msg
+    assert data["pr_title"] == "Promote api from staging (v2) to prod"
+    assert "## Promote `api` from staging to prod" in data["pr_body"]
+
+
+def test_promote_is_idempotent(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    first = run_json(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    second = run_json(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert second["commit"] == first["commit"]
+    assert repo.git("branch", "--list", "gitops-promote/*").split() == [BRANCH]
+
+
+def test_promote_after_the_merge_has_nothing_to_change(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge promotion", BRANCH)
+    hist = run_json(repo, "history", "api", "--env", "prod", capsys=capsys)
+    assert hist["versions"][0]["kind"] == "promote"
+    head = repo.head()
+    code, out, _ = run(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert code == 0 and "Nothing to promote" in out
+    assert repo.head() == head
+    assert repo.git("branch", "--list", "gitops-promote/*") == ""  # the stale branch is gone
+
+
+def test_promote_dry_run_writes_nothing(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        repo, "promote", "api", "--from", "staging", "--to", "prod", "--dry-run", capsys=capsys
+    )
+    assert data["branch"] is None and data["commit"] is None
+    assert repo.git("branch", "--list", "gitops-promote/*") == ""
+
+
+def test_promote_pr_body_file(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = tmp_path / "pr.md"
+    code, out, _ = run(
+        repo,
+        "promote",
+        "api",
+        "--from",
+        "staging",
+        "--to",
+        "prod",
+        "--pr-body-file",
+        str(body),
+        capsys=capsys,
+    )
+    assert code == 0 and str(body) in out
+    text = body.read_text()
+    assert text.startswith("Promote api from staging (v2) to prod\n\n")
+    assert "| `/image/image_uri` |" in text and "NEW_QUEUE" in text
+
+
+def test_promote_push_with_local_provider(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.make_origin(tmp_path / "origin.git")
+    data = run_json(
+        repo, "promote", "api", "--from", "staging", "--to", "prod", "--push", capsys=capsys
+    )
+    remote = repo.git("ls-remote", "origin", f"refs/heads/{BRANCH}").split()[0]
+    assert remote == data["commit"]
+    assert repo.git("ls-remote", "origin", "refs/heads/main").split()[0] == repo.head()
+
+
+def test_added_fail_stops_the_promote_and_writes_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = repo.read(".gitops-promote.yaml").decode() + "rules:\n  env_vars: {added: fail}\n"
+    repo.commit({".gitops-promote.yaml": cfg}, "fail on new env vars")
+    code, _, err = run(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert code == 1 and "NEW_QUEUE" in err
+    assert repo.git("branch", "--list", "gitops-promote/*") == ""
+
+
+def test_promote_all_and_several_services(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit(
+        {
+            "envs/staging/web.yaml": "name: web\nimage:\n  image_uri: web:2\nreplicas: 1\n",
+            "envs/prod/web.yaml": "name: web\nimage:\n  image_uri: web:1\nreplicas: 5\n",
+        },
+        "add web",
+    )
+    data = run_json(repo, "promote", "--all", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert data["branch"] == "gitops-promote/staging-to-prod/all"
+    assert [s["service"] for s in data["services"]] == ["api", "web"]
+    subjects = repo.git("log", "--format=%s", "-2", data["branch"]).splitlines()
+    assert subjects == ["promote(web): staging v1 -> prod", "promote(api): staging v2 -> prod"]
+    assert b"image_uri: web:2\nreplicas: 5\n" in repo.show(data["branch"], "envs/prod/web.yaml")
+
+
+def test_promote_to_an_environment_without_the_service_creates_it(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"envs/staging/web.yaml": "name: web\nreplicas: 1\n"}, "add web to staging")
+    data = run_json(repo, "promote", "web", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert repo.show(data["branch"], "envs/prod/web.yaml") == b"name: web\nreplicas: 1\n"
+    assert data["services"][0]["attention"][0]["path"] == ""
+
+
+def test_status_shows_versions_images_and_drift(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(repo, "status", capsys=capsys)
+    assert data["environments"] == ["dev", "staging", "prod"]
+    (api,) = data["services"]
+    assert api["service"] == "api"
+    assert api["envs"]["prod"]["version"] == "v3"
+    assert api["envs"]["prod"]["image"] == "ghcr.io/acme/api:1.2.0"
+    assert api["envs"]["staging"]["version"] == "v2"
+    drift = {(d["from"], d["to"]): d for d in api["drift"]}
+    assert drift[("staging", "prod")]["pending"] == 2  # image + NEW_QUEUE
+    assert drift[("staging", "prod")]["in_sync"] is False
+    code, out, _ = run(repo, "status", capsys=capsys)
+    assert code == 0 and out.splitlines()[0].split() == [
+        "SERVICE",
+        "DEV",
+        "STAGING",
+        "PROD",
+        "DRIFT",
+    ]
+
+
+def test_check_reports_env_vars_missing_higher_up(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(repo, "--output", "json", "check", capsys=capsys)
+    assert code == 1
+    data = json.loads(out)
+    assert data["ok"] is False
+    (problem,) = data["problems"]
+    assert problem["file"] == "envs/prod/api.yaml"
+    assert problem["line"] == 7  # the env: block of prod
+    assert "NEW_QUEUE" in problem["message"] and "staging" in problem["message"]
+
+
+def test_check_passes_on_a_consistent_repository_and_flags_invalid_yaml(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write({"envs/staging/api.yaml": api_spec("1.3.0", 2)})
+    code, out, _ = run(repo, "check", capsys=capsys)
+    assert code == 0 and out.startswith("ok: 3 spec files")
+    repo.write({"envs/dev/api.yaml": "name: api\n  bad: indent\n"})
+    code, out, _ = run(repo, "check", capsys=capsys)
+    assert code == 1 and out.startswith("envs/dev/api.yaml:2:")
