@@ -17,6 +17,8 @@ from gitops_promote import action
 from gitops_promote.errors import ConflictError, SpecError, UsageError
 
 from .action_harness import ActionHarness, ActionRun, parse_commands, parse_output_file
+from .git_http_server import GitHttpServer
+from .github_standin import GithubStandin
 from .gitrepo import GitRepo
 
 # --------------------------------------------------------------------------- workflow commands
@@ -751,3 +753,41 @@ def test_install_step_builds_a_venv_and_reuses_it(tmp_path: Path, gitops: GitRep
     again = harness.run(inputs, cwd=gitops.path, timeout=120)
     assert again.returncode == 0, explain(again)
     assert "already installed" in again.step("install").stdout
+
+
+def test_promote_through_github_sets_the_pull_request_outputs(
+    harness: ActionHarness, gitops: GitRepo, tmp_path: Path
+) -> None:
+    """Real pushes over HTTP with the token, a GitHub API stand-in, and the PR outputs."""
+    bare = tmp_path / "origin.git"
+    GitHttpServer.enable_push(bare)
+    with GitHttpServer(tmp_path, TOKEN) as server, GithubStandin(token=TOKEN) as gh:
+        gh.add_repo("acme/gitops", git_dir=bare)
+        gitops.git("remote", "set-url", "origin", server.url("origin.git"))
+        job_env = {"GITHUB_API_URL": gh.base_url, "GITHUB_REPOSITORY": "acme/gitops"}
+        inputs = {"command": "promote", "service": "api", "from": "staging", "to": "prod"}
+        run = harness.run({**inputs, "token": TOKEN}, cwd=gitops.path, env=job_env)
+        assert run.returncode == 0, explain(run)
+        (pr,) = gh.pulls("acme/gitops")
+        again = harness.run({**inputs, "token": TOKEN}, cwd=gitops.path, env=job_env)
+        assert again.returncode == 0, explain(again)
+        assert len(gh.pulls("acme/gitops")) == 1, "a re-run updates the same pull request"
+        seen = list(server.requests)
+    branch = "gitops-promote/staging-to-prod/api"
+    assert run.outputs["pr-number"] == str(pr["number"])
+    assert run.outputs["pr-url"] == pr["html_url"]
+    assert run.outputs["branch"] == branch == pr["head"]["ref"]
+    assert run.outputs["changed"] == "true"
+    pushed = subprocess.run(
+        ["git", "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert pushed == run.outputs["commit"]
+    assert any(r.method == "POST" for r in seen), "the branch was pushed over HTTP"
+    assert "/image/image_uri" in run.summary
+    log = "\n".join(ln for ln in run.stdout.splitlines() if not ln.startswith("::add-mask::"))
+    for text in (log, run.stderr, run.summary, *run.outputs.values()):
+        assert TOKEN not in text
+    assert TOKEN not in (gitops.path / ".git" / "config").read_text()
