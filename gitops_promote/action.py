@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from .errors import EXIT_USAGE, GitopsPromoteError, UsageError
+from .errors import GitopsPromoteError, UsageError
 
 COMMANDS = ("history", "show", "update", "rollback", "diff", "promote", "status", "check")
 PROVIDERS = ("github", "local")
@@ -436,7 +436,7 @@ def main() -> int:
     """Run the command the action's inputs describe; return the exit code."""
     environ = os.environ
     token = get_input(environ, "token")
-    for secret in {token, environ.get("GITHUB_TOKEN", "").strip()}:
+    for secret in dict.fromkeys([token, environ.get("GITHUB_TOKEN", "").strip()]):
         mask_token(secret)
     if token:
         environ["GITHUB_TOKEN"] = token
@@ -445,7 +445,7 @@ def main() -> int:
     except GitopsPromoteError as err:
         emit_error(err)
         print(f"error: {err}", file=sys.stderr)
-        return err.exit_code if err.exit_code else EXIT_USAGE
+        return err.exit_code
     ensure_git_identity(environ)
     print(f"gitops-promote {shlex.join(argv)}", flush=True)
 
