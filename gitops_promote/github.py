@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
+from github.GithubException import BadAttributeException
 from github.GithubObject import NotSet
 from github.PullRequest import PullRequest
 from github.Repository import Repository
@@ -29,7 +30,7 @@ from github.Repository import Repository
 from .errors import ProviderError, UsageError
 from .provider import PullRequestRef, PullRequestSpec
 
-__all__ = ["DEFAULT_API_URL", "GithubProvider"]
+__all__ = ["DEFAULT_API_URL", "MAX_BODY_CHARS", "GithubProvider", "fit_body"]
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -39,6 +40,12 @@ MAX_RATE_LIMIT_WAIT = 10.0
 MAX_ATTEMPTS = 6
 #: Attempts for a label or review request GitHub rejects with 422 (a fresh PR settles quickly).
 MAX_422_ATTEMPTS = 3
+#: GitHub refuses a pull request body longer than this many characters.
+MAX_BODY_CHARS = 65536
+TRUNCATED_NOTE = (
+    "\n\n---\n*This description was cut to fit GitHub's limit of {limit} characters; "
+    "run `gitops-promote diff` (or see the job summary) for the full report.*\n"
+)
 
 T = TypeVar("T")
 
@@ -96,6 +103,7 @@ class GithubProvider:
         """Update the open pull request for ``spec.head`` (title, body) or open it; then add the
         labels and request the reviewers. Never opens a second pull request for one head."""
         self._start()
+        body = fit_body(spec.body)
         repo = self._repository(spec.repository)
         existing = self._find_open(repo, spec.repository, spec.head, spec.base)
         created = False
@@ -108,7 +116,7 @@ class GithubProvider:
                         base=spec.base,
                         head=spec.head,
                         title=spec.title,
-                        body=spec.body,
+                        body=body,
                         draft=spec.draft,
                     ),
                     passthrough=_already_exists,
@@ -127,7 +135,7 @@ class GithubProvider:
             self._call(
                 f"updating pull request #{found.number}",
                 spec.repository,
-                lambda: found.edit(title=spec.title, body=spec.body),
+                lambda: found.edit(title=spec.title, body=body),
             )
         if spec.labels:
             self._call(
@@ -169,6 +177,16 @@ class GithubProvider:
         return PullRequestRef(
             number=found.number, url=found.html_url, created=False, state="closed"
         )
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._github.close()
+
+    def __enter__(self) -> GithubProvider:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- steps --------------------------------------------------------------------------------
 
@@ -239,9 +257,10 @@ class GithubProvider:
                 wait = _backoff(attempt)
                 if attempt >= MAX_ATTEMPTS or not self._can_wait(wait):
                     raise self._network_error(exc, action, attempt, started) from None
-            except (AssertionError, RuntimeError) as exc:
-                # PyGithub asserts when an answer points at another host, and raises
-                # RuntimeError on redirects to another host or scheme.
+            except (AssertionError, RuntimeError, BadAttributeException) as exc:
+                # PyGithub asserts when an answer points at another host, raises RuntimeError
+                # on redirects to another host or scheme, and BadAttributeException on answers
+                # whose fields have unexpected types.
                 detail = str(exc) or type(exc).__name__
                 raise ProviderError(
                     self._scrub(
@@ -363,6 +382,18 @@ class GithubProvider:
         if self._token:
             text = text.replace(self._token, "***")
         return text
+
+
+def fit_body(body: str, limit: int = MAX_BODY_CHARS) -> str:
+    """``body`` unchanged if GitHub takes it, else cut at a line end with a note saying so."""
+    if len(body) <= limit:
+        return body
+    note = TRUNCATED_NOTE.format(limit=limit)
+    keep = body[: max(limit - len(note), 0)]
+    cut = keep.rfind("\n")
+    if cut > 0:
+        keep = keep[:cut]
+    return keep + note
 
 
 def _backoff(attempt: int) -> float:

@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 JSON = Any
 DOCS = "https://docs.github.com/rest"
+MAX_BODY = 65536  # characters GitHub takes in a pull request or comment body
 RATE_LIMIT = 5000
 
 
@@ -884,7 +885,9 @@ def _list_pulls(gh: GithubStandin, repo: _Repo, req: RecordedRequest) -> Route:
 
 
 def _create_pull(gh: GithubStandin, repo: _Repo, req: RecordedRequest) -> Route:
-    pull = gh._create_pull(repo, _json_body(req))
+    data = _json_body(req)
+    _check_body(data, "Issue")
+    pull = gh._create_pull(repo, data)
     body = gh._pull_json(repo, pull)
     return 201, {"location": body["url"]}, body
 
@@ -898,6 +901,7 @@ def _update_pull(gh: GithubStandin, repo: _Repo, req: RecordedRequest, number: s
     data = _json_body(req)
     if not isinstance(data, dict):
         raise ApiError(400, "Problems parsing JSON")
+    _check_body(data, "Issue")
     if "state" in data:
         if data["state"] not in ("open", "closed"):
             raise ApiError(
@@ -1002,6 +1006,7 @@ def _create_comment(gh: GithubStandin, repo: _Repo, req: RecordedRequest, number
             422,
             'Invalid request.\n\n"body" wasn\'t supplied.',
         )
+    _check_body(data, "IssueComment")
     comment = {"id": next(gh._ids), "body": data["body"], "author": gh.login, "created_at": _now()}
     pull["comments"].append(comment)
     pull["updated_at"] = comment["created_at"]
@@ -1087,6 +1092,17 @@ def _get_label(gh: GithubStandin, repo: _Repo, req: RecordedRequest, name: str) 
     if name.lower() not in repo.labels:
         raise ApiError(404, "Not Found")
     return 200, {}, gh._label_json(repo, name)
+
+
+def _check_body(data: JSON, resource: str) -> None:
+    body = data.get("body") if isinstance(data, dict) else None
+    if isinstance(body, str) and len(body) > MAX_BODY:
+        message = f"body is too long (maximum is {MAX_BODY} characters)"
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [{"resource": resource, "code": "custom", "field": "body", "message": message}],
+        )
 
 
 def _already_exists(repo: _Repo, branch: str) -> ApiError:

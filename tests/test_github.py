@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote.github import GithubProvider
+from gitops_promote.github import MAX_BODY_CHARS, TRUNCATED_NOTE, GithubProvider, fit_body
 from gitops_promote.provider import PullRequestRef, PullRequestSpec, repository_from_remote
 
 from .github_standin import FakeClock, GithubStandin, describe
@@ -306,3 +306,38 @@ def test_a_branch_that_was_not_pushed_is_a_clear_error(
 )
 def test_repository_from_remote(url: str, expected: str | None) -> None:
     assert repository_from_remote(url) == expected
+
+
+def test_an_over_long_body_is_cut_to_fit(gh: GithubStandin, provider: GithubProvider) -> None:
+    rows = "".join(f"| /env/VAR_{i} | a | b |\n" for i in range(5000))
+    assert len(rows) > MAX_BODY_CHARS
+
+    provider.open_or_update(spec(body=rows))
+    provider.open_or_update(spec(body=rows + "| /image | a:3 | a:1 |\n"))
+
+    body = gh.pull(REPO, 1)["body"]
+    assert len(body) <= MAX_BODY_CHARS
+    kept, note = body.split("\n\n---\n")
+    assert rows.startswith(kept + "\n"), "the body is cut at a line end"
+    assert "cut to fit GitHub's limit of 65536 characters" in note
+
+
+def test_fit_body_leaves_a_body_that_fits_alone() -> None:
+    assert fit_body("x" * MAX_BODY_CHARS) == "x" * MAX_BODY_CHARS
+    note = TRUNCATED_NOTE.format(limit=400)
+    lines = "".join(f"line {i:03d}\n" for i in range(100))  # 900 characters
+    short = fit_body(lines, limit=400)
+    assert len(short) <= 400 and short.endswith(note)
+    kept = short[: -len(note)]
+    assert lines.startswith(kept + "\n") and kept.endswith(f"line {len(kept) // 9:03d}")
+
+
+def test_standin_refuses_an_over_long_body_like_github(gh: GithubStandin) -> None:
+    from github import Auth, Github, GithubException
+
+    client = Github(auth=Auth.Token(TOKEN), base_url=gh.base_url, retry=0)
+    repo = client.get_repo(REPO)
+    with pytest.raises(GithubException) as caught:
+        repo.create_pull(base="main", head=HEAD, title="t", body="x" * (MAX_BODY_CHARS + 1))
+    assert caught.value.status == 422
+    assert "body is too long (maximum is 65536 characters)" in str(caught.value)
