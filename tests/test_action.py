@@ -691,7 +691,7 @@ def test_missing_inputs_fail_with_an_annotation(harness: ActionHarness, gitops: 
 
 def test_the_token_is_masked_first_and_never_shown(harness: ActionHarness, gitops: GitRepo) -> None:
     run = harness.run(
-        {"command": "diff", "service": "api", "from": "staging", "to": "prod", "token": TOKEN},
+        {"command": "history", "service": "api", "env": "prod", "token": TOKEN},
         cwd=gitops.path,
     )
     assert run.returncode == 0, explain(run)
@@ -707,7 +707,7 @@ def test_the_token_is_masked_first_and_never_shown(harness: ActionHarness, gitop
 
 
 def test_the_default_token_is_the_jobs_token(harness: ActionHarness, gitops: GitRepo) -> None:
-    run = harness.run({"command": "status"}, cwd=gitops.path)
+    run = harness.run({"command": "history", "service": "api", "env": "dev"}, cwd=gitops.path)
     assert run.returncode == 0, explain(run)
     assert run.step("run").stdout.splitlines()[0] == f"::add-mask::{harness.github_token}"
     assert harness.github_token not in run.summary + run.stderr
