@@ -244,7 +244,11 @@ class GitRepository:
         if not positional:
             return None
         remote = positional[0]
-        url = remote if "://" in remote else self.remote_url(remote)
+        url: str | None = remote
+        if "://" not in remote:
+            get_url = ["remote", "get-url", *(["--push"] if args[0] == "push" else []), remote]
+            res = self._run(*get_url, check=False)
+            url = res.stdout.decode("utf-8", "replace").strip() if res.status == 0 else None
         if not url or not url.startswith(("http://", "https://")):
             return None
         return _strip_credentials(url)

@@ -431,3 +431,18 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_push_url_gets_the_header_too(
+    setup: tuple[GitRepo, Path, GitRepo], recorder: tuple[str, list[list[str]]]
+) -> None:
+    work, _origin, _ = setup
+    base, seen = recorder
+    work.git("remote", "set-url", "origin", "https://fetch.invalid/org/gitops.git")
+    work.git("remote", "set-url", "--push", "origin", f"{base}/org/gitops.git")
+    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
+    repo = GitRepository(work.path)
+    with pytest.raises(GitError):
+        repo.push_branch(BRANCH, work.head(), auth=PushAuth("tok"), force_with_lease=False)
+    expected = "Basic " + base64.b64encode(b"x-access-token:tok").decode()
+    assert seen and all(h == [expected] for h in seen)

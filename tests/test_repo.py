@@ -519,3 +519,22 @@ def _count_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
     monkeypatch.setattr(subprocess.Popen, "_execute_child", spy)
     return calls
+
+
+def test_without_a_git_identity_actions_commit_as_the_bot(
+    work: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("NAME", "EMAIL"):
+        monkeypatch.delenv(f"GIT_AUTHOR_{var}")
+        monkeypatch.delenv(f"GIT_COMMITTER_{var}")
+    work.git("config", "user.useConfigOnly", "true")
+    repo = GitRepository(work.path)
+    head = work.head()
+    with pytest.raises(GitError, match="commit-tree"):
+        repo.commit_files("main", {SPEC: b"x\n"}, "update")
+    assert work.head() == head
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = repo.commit_files("main", {SPEC: b"x\n"}, "update")
+    assert work.git("log", "-1", "--format=%an <%ae>", result.sha) == (
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    )
