@@ -791,3 +791,14 @@ def test_promote_through_github_sets_the_pull_request_outputs(
     for text in (log, run.stderr, run.summary, *run.outputs.values()):
         assert TOKEN not in text
     assert TOKEN not in (gitops.path / ".git" / "config").read_text()
+
+
+def test_status_through_the_action(harness: ActionHarness, gitops: GitRepo) -> None:
+    run = run_action(harness, gitops, command="status")
+    assert run.returncode == 0, explain(run)
+    result = json.loads(run.outputs["json"])
+    (svc,) = result["services"]
+    assert svc["service"] == "api"
+    assert svc["envs"]["prod"]["version"] == "v2"
+    assert run.outputs["changed"] == "false"
+    assert "api" in run.summary
