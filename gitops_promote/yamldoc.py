@@ -307,7 +307,7 @@ class _Tree:
         pending_key: list[_Node | None] = []
         doc: _Doc | None = None
         try:
-            for e in YAML(typ="rt", pure=True).parse(text):
+            for e in YAML(typ="base", pure=True).parse(text):
                 if isinstance(e, ev.DocumentStartEvent):
                     doc = _Doc(marker=e.start_mark.index if e.explicit else None)
                 elif isinstance(e, ev.DocumentEndEvent):
@@ -418,7 +418,7 @@ class _Tree:
     def _attach(
         self, node: _Node, stack: list[_Node], pending_key: list[_Node | None], doc: _Doc | None
     ) -> None:
-        if node.anchor is not None and node.kind != "scalar":
+        if node.anchor is not None and node.kind in ("map", "seq"):
             self.anchors.setdefault(node.anchor, []).append(node)
         if not stack:
             assert doc is not None
@@ -763,6 +763,7 @@ class YamlDoc:
         self._tree = _Tree(text, filename)
         self._data = [self._tree.plain(d.root) for d in self._tree.docs]
         self._layout: _Layout | None = None
+        self._copy_text = True
 
     # ---- construction / serialisation
     @classmethod
@@ -919,6 +920,22 @@ class YamlDoc:
         expected = self.documents()
         for e in edits:
             _apply_plain(expected, e, self.filename)
+        sources = {id(e.copy_from[0]): e.copy_from[0] for e in edits if e.copy_from is not None}
+        try:
+            return self._edit(edits, expected)
+        except GitopsPromoteError as err:
+            if not sources or type(err) is not GitopsPromoteError:
+                raise
+        # a copied text did not mean the same in this file (anchors, say): render the values
+        for src in sources.values():
+            src._copy_text = False
+        try:
+            return self._edit(edits, expected)
+        finally:
+            for src in sources.values():
+                src._copy_text = True
+
+    def _edit(self, edits: list[Edit], expected: list[Any]) -> YamlDoc:
         try:
             if any(e.path == () for e in edits) and len(edits) > 1:
                 raise _Sequential
@@ -1115,9 +1132,7 @@ class YamlDoc:
             if child is None:
                 raise KeyError(f"{'/'.join(str(p) for p in path)} not found in {self.filename}")
             node = child
-        if any(n.kind == "alias" or n.anchor is not None for n in _walk(node)):
-            return None
-        if node.empty:
+        if not self._copy_safe(node, target, old) or node.empty:
             return None
         if old is not None and old.kind in ("map", "seq") and old.style == "flow":
             if node.kind in ("map", "seq") and node.style == "block":
@@ -1396,7 +1411,7 @@ class YamlDoc:
         if e.copy_from is None:
             return head + r.keyed(" " * c + r.key(last) + ":", to_plain(e.value), c, seq_off)
         src, sdoc, spath = e.copy_from
-        whole = src._copied_entry(sdoc, spath, last, c)
+        whole = src._copied_entry(sdoc, spath, last, c, self)
         if whole is not None:
             return head + whole
         content = src._copied(sdoc, spath, self, None, "value", None)
@@ -1423,7 +1438,34 @@ class YamlDoc:
             key_line += " " + content.inline
         return [*head, key_line, *content.lines]
 
-    def _copied_entry(self, doc: int, path: Path, key: str, col: int) -> list[str] | None:
+    def _copy_safe(self, node: _Node, target: YamlDoc, old: _Node | None) -> bool:
+        """Whether ``node``'s text means the same once written into ``target`` (in place of
+        ``old``): its aliases must point inside it, or at an anchor of the same name and value
+        in the target; its anchors must not clash with the target's."""
+        if not self._copy_text:
+            return False
+        inside = _walk(node)
+        ids = {id(n) for n in inside}
+        replaced = {id(n) for n in _walk(old)} if old is not None else set()
+        tt = target._tree
+        for n in inside:
+            if n.kind == "alias":
+                src = self._tree.anchor_before(n)
+                if src is not None and id(src) in ids:
+                    continue
+                theirs = [a for a in tt.anchors.get(n.anchor or "", []) if id(a) not in replaced]
+                if len(theirs) != 1 or src is None:
+                    return False
+                if not _same(tt.plain(theirs[0]), self._tree.plain(src)):
+                    return False
+            elif n.anchor is not None:
+                if any(id(a) not in replaced for a in tt.anchors.get(n.anchor, [])):
+                    return False
+        return True
+
+    def _copied_entry(
+        self, doc: int, path: Path, key: str, col: int, target: YamlDoc
+    ) -> list[str] | None:
         """The whole source entry ``key: value`` (key line, its comment, the value's lines)
         re-indented to ``col``, when the source node is a mapping value named ``key``."""
         t = self._tree
@@ -1440,7 +1482,7 @@ class YamlDoc:
             return None
         if node.parent is None or node.parent.style != "block" or node.empty:
             return None
-        if any(n.kind == "alias" or n.anchor is not None for n in _walk(node)):
+        if not self._copy_safe(node, target, None):
             return None
         k = node.key
         if t.bol(k.start) != k.start - t.col(k.start) or t.text[t.bol(k.start) : k.start].strip():
@@ -1516,7 +1558,7 @@ class YamlDoc:
         lines: list[str] | None = None
         if e.copy_from is not None:
             src, sdoc, spath = e.copy_from
-            lines = src._copied_item(sdoc, spath, dash_col)
+            lines = src._copied_item(sdoc, spath, dash_col, self)
         if lines is None:
             lay = self.layout
             first = parent.items[0]
@@ -1528,7 +1570,9 @@ class YamlDoc:
         at = self._extent_end(prev)
         return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
 
-    def _copied_item(self, doc: int, path: Path, dash_col: int) -> list[str] | None:
+    def _copied_item(
+        self, doc: int, path: Path, dash_col: int, target: YamlDoc
+    ) -> list[str] | None:
         t = self._tree
         if not path or not 0 <= doc < len(t.docs):
             return None
@@ -1539,7 +1583,7 @@ class YamlDoc:
             node = self._child(node, seg)
         if node is None or node.dash < 0 or node.empty:
             return None
-        if any(n.kind == "alias" or n.anchor is not None for n in _walk(node)):
+        if not self._copy_safe(node, target, None):
             return None
         if t.text[t.bol(node.dash) : node.dash].strip():
             return None
@@ -1556,6 +1600,16 @@ class YamlDoc:
             assert node.key is not None
             if node.key.kind == "scalar" and node.key.value == "<<":
                 raise t.error("cannot delete a merge key '<<'; edit it by hand", node.key.start)
+            for k, v in parent.pairs:
+                if k.kind == "scalar" and k.value == "<<" and k.style is None:
+                    merged = t.plain(v)
+                    sources = merged if isinstance(merged, list) else [merged]
+                    if any(isinstance(m, dict) and node.key.value in m for m in sources):
+                        raise t.error(
+                            f"{node.key.value!r} is also merged in through '<<'; deleting it here "
+                            "would not remove it: edit it by hand",
+                            node.key.start,
+                        )
             siblings = [v for _, v in parent.pairs]
         else:
             siblings = parent.items
