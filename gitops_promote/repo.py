@@ -33,7 +33,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import git
 
-from .errors import ConflictError, GitError, NotFoundError, RefusedError, UsageError
+from .errors import (
+    ConflictError,
+    GitError,
+    GitopsPromoteError,
+    NotFoundError,
+    RefusedError,
+    UsageError,
+)
 
 ZERO_SHA = "0" * 40
 _SHA_RE = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -839,7 +846,15 @@ class GitRepository:
                     " meanwhile: run git pull to bring it in"
                 )
             if checked_out:
-                self._sync_worktree(new, paths + upstream_paths)
+                try:
+                    self._sync_worktree(new, paths + upstream_paths)
+                except GitopsPromoteError as exc:
+                    self._move_ref(ref, tip, new, "gitops-promote: undo")
+                    raise GitError(
+                        f"pushed {_short(new)} to {remote}/{branch}, but updating this checkout"
+                        f" failed ({exc.message}); it is as it was: run git pull to bring the"
+                        " commit in"
+                    ) from exc
             return CommitResult(sha=new, parent=parent, pushed=True, rebased_onto=rebased)
 
     def write_branch(

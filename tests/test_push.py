@@ -446,3 +446,22 @@ def test_push_url_gets_the_header_too(
         repo.push_branch(BRANCH, work.head(), auth=PushAuth("tok"), force_with_lease=False)
     expected = "Basic " + base64.b64encode(b"x-access-token:tok").decode()
     assert seen and all(h == [expected] for h in seen)
+
+
+def test_checkout_update_failing_after_the_push_leaves_the_checkout_as_it_was(
+    setup: tuple[GitRepo, Path, GitRepo],
+) -> None:
+    work, origin, _ = setup
+    start = work.head()
+    (work.path / ".git" / "index.lock").write_bytes(b"")
+    repo = GitRepository(work.path)
+    try:
+        with pytest.raises(GitError, match="run git pull") as info:
+            repo.commit_files("main", {SPEC: V2}, "update", push=True)
+    finally:
+        (work.path / ".git" / "index.lock").unlink()
+    assert work.head() == start
+    assert work.read(SPEC) == V1
+    assert work.status() == ""
+    assert remote_head(origin) != start  # the push itself went through, and the error says so
+    assert "pushed" in str(info.value)
