@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from github import Auth, Github, GithubException
@@ -78,10 +79,23 @@ class GithubProvider:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self._secrets = tuple(sorted({token, token.strip()} - {""}, key=len, reverse=True))
+        token = token.strip()
         if not token:
             raise UsageError("a GitHub token is required: set GITHUB_TOKEN or pass --token")
+        if not re.fullmatch(r"[\x21-\x7e]+", token):
+            raise UsageError(
+                "the GitHub token contains spaces, line breaks or non-ASCII characters: check "
+                "GITHUB_TOKEN / --token"
+            )
         self._token = token
-        self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
+        self.api_url = (api_url or DEFAULT_API_URL).strip().rstrip("/")
+        parts = urlsplit(self.api_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(
+                f"GITHUB_API_URL must be an http(s) URL such as {DEFAULT_API_URL} or "
+                f"https://HOST/api/v3, got {self.api_url!r}"
+            )
         self.timeout = float(max(1, math.ceil(timeout)))
         self.total_retry_seconds = total_retry_seconds
         self._sleep = sleep
@@ -253,10 +267,12 @@ class GithubProvider:
                     raise self._error(
                         exc, action, repository, attempt, started, repository_lookup
                     ) from None
-            except requests.exceptions.RequestException as exc:
+            except _TRANSIENT_NETWORK_ERRORS as exc:
                 wait = _backoff(attempt)
                 if attempt >= MAX_ATTEMPTS or not self._can_wait(wait):
                     raise self._network_error(exc, action, attempt, started) from None
+            except requests.exceptions.RequestException as exc:
+                raise self._network_error(exc, action, attempt, started) from None
             except (AssertionError, RuntimeError, BadAttributeException) as exc:
                 # PyGithub asserts when an answer points at another host, raises RuntimeError
                 # on redirects to another host or scheme, and BadAttributeException on answers
@@ -378,10 +394,20 @@ class GithubProvider:
         return f" (gave up after {attempt} attempts in {self._clock() - started:.0f} s)"
 
     def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
         text = " ".join(text.split())
-        if self._token:
-            text = text.replace(self._token, "***")
+        for secret in self._secrets:
+            text = text.replace(" ".join(secret.split()), "***")
         return text
+
+
+_TRANSIENT_NETWORK_ERRORS = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 def fit_body(body: str, limit: int = MAX_BODY_CHARS) -> str:

@@ -426,3 +426,35 @@ def test_token_never_appears_even_when_github_echoes_it(
     text = fails(make(gh, clock))
 
     assert "Validation Failed for token ***" in text
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+def test_token_with_a_trailing_line_break_is_trimmed(gh: GithubStandin, clock: FakeClock) -> None:
+    # A token pasted from a file often ends with a newline.
+    provider = GithubProvider(TOKEN + "\n", gh.base_url, sleep=clock.sleep, clock=clock)
+
+    assert provider.open_or_update(SPEC).created is True
+    assert {r.headers["authorization"] for r in gh.requests} == {f"token {TOKEN}"}
+
+
+@pytest.mark.parametrize(
+    "token", [f"{TOKEN[:8]} {TOKEN[8:]}", f"{TOKEN}é", f"{TOKEN[:5]}\n{TOKEN}"]
+)
+def test_malformed_token_is_bad_input_and_never_echoed(token: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        GithubProvider(token, "http://127.0.0.1:9")
+
+    text = str(caught.value)
+    assert text == (
+        "the GitHub token contains spaces, line breaks or non-ASCII characters: check "
+        "GITHUB_TOKEN / --token"
+    )
+    assert TOKEN[:8] not in text
+
+
+@pytest.mark.parametrize("url", ["api.github.com", "ftp://ghe.example.com/api/v3", "https://"])
+def test_api_url_must_be_http(url: str) -> None:
+    with pytest.raises(UsageError, match=r"^GITHUB_API_URL must be an http\(s\) URL"):
+        GithubProvider(TOKEN, url)
