@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import copy
 import datetime
+import itertools
 import json
 import math
 import re
@@ -123,7 +124,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
@@ -258,7 +259,10 @@ def _yaml_error(err: YAMLError, filename: str) -> SpecError:
         message = " ".join(message.split())
         if mark is not None:
             return SpecError(
-                f"invalid YAML: {message}", file=filename, line=mark.line + 1, column=mark.column + 1
+                f"invalid YAML: {message}",
+                file=filename,
+                line=mark.line + 1,
+                column=mark.column + 1,
             )
         return SpecError(f"invalid YAML: {message}", file=filename)
     first = " ".join(str(err).split("\n")[0].split())
@@ -319,8 +323,8 @@ class _Tree:
                     flow = bool(e.flow_style)
                     s = e.start_mark.index
                     has_props = e.anchor is not None or e.tag is not None
-                    content = (e.end_mark.index - 1) if flow else (
-                        e.end_mark.index if has_props else s
+                    content = (
+                        (e.end_mark.index - 1) if flow else (e.end_mark.index if has_props else s)
                     )
                     node = _Node(
                         kind="map" if isinstance(e, ev.MappingStartEvent) else "seq",
@@ -340,8 +344,10 @@ class _Tree:
                     if node.style == "flow":
                         node.end = e.end_mark.index
                     else:
-                        last = node.pairs[-1][1] if node.pairs else (
-                            node.items[-1] if node.items else None
+                        last = (
+                            node.pairs[-1][1]
+                            if node.pairs
+                            else (node.items[-1] if node.items else None)
                         )
                         node.end = last.end if last is not None else node.content
                 elif isinstance(e, ev.ScalarEvent):
@@ -382,7 +388,8 @@ class _Tree:
             content=content,
             end=end,
             anchor=e.anchor,
-            tag=tag if (tag is not None and not (e.implicit and (e.implicit[0] or e.implicit[1])))
+            tag=tag
+            if (tag is not None and not (e.implicit and (e.implicit[0] or e.implicit[1])))
             else None,
             style=style,
             value=e.value,
@@ -394,12 +401,12 @@ class _Tree:
                 if end > content and text[end - 1] == "\n" and end - 1 > header_end:
                     end -= 1
             else:
-                lines = seg.split("\n")
+                seg_lines = seg.split("\n")
                 last = 0
-                for i, ln in enumerate(lines):
-                    if ln.strip():
+                for i, piece in enumerate(seg_lines):
+                    if piece.strip():
                         last = i
-                end = content + sum(len(x) + 1 for x in lines[:last]) + len(lines[last])
+                end = content + sum(len(x) + 1 for x in seg_lines[:last]) + len(seg_lines[last])
                 if last == 0:
                     end = header_end
             node.end = max(end, header_end)
@@ -459,9 +466,11 @@ class _Tree:
             node.start = node.content = node.end = node.colon
         name = key.value if key.kind == "scalar" else f"*{key.anchor}"
         for k, _v in parent.pairs:
-            if k.kind == key.kind and (k.value if k.kind == "scalar" else f"*{k.anchor}") == name:
-                if not (key.kind == "scalar" and key.value == "<<" and key.style is None):
-                    raise self.error(f"duplicate key {name!r}", key.start)
+            same = k.kind == key.kind and (
+                (k.value if k.kind == "scalar" else f"*{k.anchor}") == name
+            )
+            if same and not (key.kind == "scalar" and key.value == "<<" and key.style is None):
+                raise self.error(f"duplicate key {name!r}", key.start)
         parent.pairs.append((key, node))
 
     def _check_tabs(self) -> None:
@@ -885,8 +894,11 @@ class YamlDoc:
                     bucket = map_ind if n.kind == "map" else seq_off
                     if delta >= 0:
                         bucket[delta] = bucket.get(delta, 0) + 1
-                if n.dash >= 0 and n.kind == "map" and n.block and t.line(n.content) == t.line(
-                    n.dash
+                if (
+                    n.dash >= 0
+                    and n.kind == "map"
+                    and n.block
+                    and t.line(n.content) == t.line(n.dash)
                 ):
                     delta = n.content - n.dash
                     item_ind[delta] = item_ind.get(delta, 0) + 1
@@ -1028,19 +1040,14 @@ class YamlDoc:
                 for a in t.aliases:
                     if id(a) not in inside and t.anchor_before(a) is n:
                         raise self._shared_error(n, path)
-        for n in _walk(node):
-            if n.kind == "map" and n.style == "block":
-                for k, v in n.pairs:
-                    if v.dash >= 0 or (k.kind == "scalar" and k.content != k.start):
-                        pass
-            if n.dash == -1 and n.parent is not None and n.parent.kind == "seq" and (
-                n.parent.block
-            ):
-                if n is node:
-                    raise t.error("cannot locate the '-' of this list item", n.start)
+        p = node.parent
+        if node.dash == -1 and p is not None and p.kind == "seq" and p.block:
+            raise t.error("cannot locate the '-' of this list item", node.start)
 
     # content ------------------------------------------------------------------------------
-    def _content_for(self, e: Edit, old: _Node | None, ctx: str, col: int | None = None) -> _Content:
+    def _content_for(
+        self, e: Edit, old: _Node | None, ctx: str, col: int | None = None
+    ) -> _Content:
         """New text for the node at ``e.path`` (``old`` is what is there now, if anything)."""
         if e.copy_from is not None:
             src, sdoc, spath = e.copy_from
@@ -1074,9 +1081,7 @@ class YamlDoc:
     def _literal_col(self, old: _Node | None, ctx: str, col: int | None) -> int:
         t = self._tree
         if old is not None and old.is_block_scalar:
-            body = [
-                ln for ln in t.text[t.eol(old.content) + 1 : old.end].split("\n") if ln.strip()
-            ]
+            body = [ln for ln in t.text[t.eol(old.content) + 1 : old.end].split("\n") if ln.strip()]
             if body:
                 return min(len(ln) - len(ln.lstrip(" ")) for ln in body)
         if ctx == "root":
@@ -1091,10 +1096,10 @@ class YamlDoc:
 
     def _render(self, value: Any, old: _Node | None, ctx: str, col: int | None) -> _Content:
         r = _Renderer(self.layout)
-        if old is not None and old.kind in ("map", "seq") and old.style == "flow":
-            if isinstance(value, (dict, list)):
-                pad = self._tree.text[old.content + 1 : old.content + 2] == " "
-                return _Content(r.flow(value, pad), [], "flow")
+        flow_old = old is not None and old.kind in ("map", "seq") and old.style == "flow"
+        if flow_old and old is not None and isinstance(value, (dict, list)):
+            pad = self._tree.text[old.content + 1 : old.content + 2] == " "
+            return _Content(r.flow(value, pad), [], "flow")
         if isinstance(value, (dict, list)) and value:
             kind = "map" if isinstance(value, dict) else "seq"
             c = self._target_col(kind, old, ctx, col)
@@ -1134,9 +1139,9 @@ class YamlDoc:
             node = child
         if not self._copy_safe(node, target, old) or node.empty:
             return None
-        if old is not None and old.kind in ("map", "seq") and old.style == "flow":
-            if node.kind in ("map", "seq") and node.style == "block":
-                return None  # keep the target's flow style: render the value
+        old_flow = old is not None and old.kind in ("map", "seq") and old.style == "flow"
+        if old_flow and node.kind in ("map", "seq") and node.style == "block":
+            return None  # keep the target's flow style: render the value
         text = t.text
         if node.kind in ("map", "seq") and node.block:
             kind = node.kind
@@ -1240,7 +1245,9 @@ class YamlDoc:
         parent = old.parent
         ctx = "root" if parent is None else ("item" if parent.kind == "seq" else "value")
         if parent is not None and parent.style == "flow":
-            if new.lines or (new.inline is not None and "\n" in new.inline and new.shape != "scalar"):
+            if new.lines or (
+                new.inline is not None and "\n" in new.inline and new.shape != "scalar"
+            ):
                 raise t.error(
                     "cannot write a block value inside a flow collection; edit it by hand",
                     old.start,
@@ -1301,10 +1308,11 @@ class YamlDoc:
             body_begin = t.eol(a)
             body_end = old.end
             if new.inline is None:
-                out.append(_Splice(a if not old.start != old.content else a, b, ""))
-                # remove spaces between ':' and the removed header
+                # remove the header and the spaces between ':' and it
+                begin = a
                 if ctx == "value":
-                    out[-1].a = old.colon if old.start == old.content else old.content
+                    begin = old.colon if old.start == old.content else old.content
+                out.append(_Splice(begin, b, ""))
             else:
                 out.append(_Splice(a, b, new.inline))
             if new.lines:
@@ -1316,9 +1324,11 @@ class YamlDoc:
             # a block collection replaces an inline value: drop the value, lines go below
             begin = old.colon if ctx == "value" and old.start == old.content else a
             if ctx == "root":
-                return [_Splice(a, b, "\n".join(new.lines))] if t.bol(a) == a else [
-                    _Splice(a, b, "\n" + "\n".join(new.lines))
-                ]
+                return (
+                    [_Splice(a, b, "\n".join(new.lines))]
+                    if t.bol(a) == a
+                    else [_Splice(a, b, "\n" + "\n".join(new.lines))]
+                )
             out.append(_Splice(begin, b, ""))
             out.append(_Splice(tail_at, tail_at, "\n" + "\n".join(new.lines)))
             return out
@@ -1338,9 +1348,15 @@ class YamlDoc:
             raise KeyError(f"{where} not found in {self.filename}")
         self._check_editable(parent, chain, e.path[:depth])
         if parent.kind == "map":
-            if parent.pairs and any(
-                k.kind == "scalar" and k.value == "<<" and k.style is None for k, _ in parent.pairs
-            ) and len(missing) > 1 and str(missing[0]) in self._tree.plain(parent):
+            if (
+                parent.pairs
+                and any(
+                    k.kind == "scalar" and k.value == "<<" and k.style is None
+                    for k, _ in parent.pairs
+                )
+                and len(missing) > 1
+                and str(missing[0]) in self._tree.plain(parent)
+            ):
                 raise t.error(
                     f"{missing[0]} comes from a merge key '<<'; edit it by hand", parent.content
                 )
@@ -1360,8 +1376,10 @@ class YamlDoc:
             value: Any = _nest(missing, self._value_of(e))
             if isinstance(missing[0], int):
                 raise IndexError(f"list index {missing[0]} is out of range")
-            pctx = "root" if parent.parent is None else (
-                "item" if parent.parent.kind == "seq" else "value"
+            pctx = (
+                "root"
+                if parent.parent is None
+                else ("item" if parent.parent.kind == "seq" else "value")
             )
             if e.copy_from is not None:
                 content = self._nested_copy(e, missing, parent, pctx)
@@ -1377,9 +1395,7 @@ class YamlDoc:
             return src.get(sdoc, spath)
         return to_plain(e.value)
 
-    def _nested_copy(
-        self, e: Edit, missing: Path, parent: _Node, pctx: str
-    ) -> _Content | None:
+    def _nested_copy(self, e: Edit, missing: Path, parent: _Node, pctx: str) -> _Content | None:
         """Content for a null ``parent`` turned into ``{missing[0]: {...: copied}}``."""
         t = self._tree
         if pctx == "value" and parent.key is not None:
@@ -1395,9 +1411,7 @@ class YamlDoc:
             return _Content(lines[0][col:], lines[1:], "map")
         return _Content(None, lines, "map")
 
-    def _entry_lines(
-        self, e: Edit, keys: Path, col: int, parent: _Node | None
-    ) -> list[str] | None:
+    def _entry_lines(self, e: Edit, keys: Path, col: int, parent: _Node | None) -> list[str] | None:
         """Lines of ``keys[0]: {keys[1]: ... value}`` at ``col`` (None: copy not possible)."""
         r = _Renderer(self.layout)
         mi = self.layout.map_indent
@@ -1420,11 +1434,17 @@ class YamlDoc:
         # re-indent the copied block to this key's children
         kind = content.shape
         if kind in ("map", "seq") and content.lines:
-            want = c + (mi if kind == "map" else (seq_off if seq_off is not None else
-                                                   self.layout.seq_offset))
+            want = c + (
+                mi
+                if kind == "map"
+                else (seq_off if seq_off is not None else self.layout.seq_offset)
+            )
             have = min(
-                (len(ln) - len(ln.lstrip(" ")) for ln in content.lines if ln.strip()
-                 and not ln.lstrip().startswith("#")),
+                (
+                    len(ln) - len(ln.lstrip(" "))
+                    for ln in content.lines
+                    if ln.strip() and not ln.lstrip().startswith("#")
+                ),
                 default=want,
             )
             content.lines = _reindent(content.lines, want - have)
@@ -1458,9 +1478,10 @@ class YamlDoc:
                     return False
                 if not _same(tt.plain(theirs[0]), self._tree.plain(src)):
                     return False
-            elif n.anchor is not None:
-                if any(id(a) not in replaced for a in tt.anchors.get(n.anchor, [])):
-                    return False
+            elif n.anchor is not None and any(
+                id(a) not in replaced for a in tt.anchors.get(n.anchor, [])
+            ):
+                return False
         return True
 
     def _copied_entry(
@@ -1495,10 +1516,9 @@ class YamlDoc:
     def _insert_entry(self, e: Edit, parent: _Node, missing: Path) -> list[_Splice]:
         t = self._tree
         if parent.style == "flow":
-            if e.copy_from is not None or True:
-                value = _nest(missing[1:], self._value_of(e)) if len(missing) > 1 else (
-                    self._value_of(e)
-                )
+            value = self._value_of(e)
+            if len(missing) > 1:
+                value = _nest(missing[1:], value)
             r = _Renderer(self.layout)
             pad = t.text[parent.content + 1 : parent.content + 2] == " "
             entry = f"{r.key(str(missing[0]))}: {r.flow(value, pad)}"
@@ -1515,7 +1535,7 @@ class YamlDoc:
             e2 = Edit(path=e.path, doc=e.doc, value=value, after=e.after)
             lines = self._entry_lines(e2, missing, col, parent)
             assert lines is not None
-        prev_key, prev_val = self._after_pair(parent, e.after if len(missing) == 1 else None)
+        _prev_key, prev_val = self._after_pair(parent, e.after if len(missing) == 1 else None)
         at = self._extent_end(prev_val)
         return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
 
@@ -1534,8 +1554,11 @@ class YamlDoc:
             raise IndexError(f"list index {e.after} is out of range")
         if parent.style == "flow":
             if not parent.items:
-                if isinstance(value, (dict, list)) and value and parent.parent is not None and (
-                    parent.parent.style == "block"
+                if (
+                    isinstance(value, (dict, list))
+                    and value
+                    and parent.parent is not None
+                    and (parent.parent.style == "block")
                 ):
                     pctx = "item" if parent.parent.kind == "seq" else "value"
                     # an empty flow list becomes a block list holding the new item
@@ -1562,8 +1585,11 @@ class YamlDoc:
         if lines is None:
             lay = self.layout
             first = parent.items[0]
-            if first.kind in ("map", "seq") and first.block and first.dash >= 0 and (
-                t.line(first.content) == t.line(first.dash)
+            if (
+                first.kind in ("map", "seq")
+                and first.block
+                and first.dash >= 0
+                and (t.line(first.content) == t.line(first.dash))
             ):
                 lay = _Layout(**{**lay.__dict__, "item_indent": first.content - first.dash})
             lines = _Renderer(lay).item(value, dash_col)
@@ -1620,9 +1646,11 @@ class YamlDoc:
                 return [_Splice(parent.content + 1, parent.end - 1, "")]
             gp = parent.parent
             pctx = "root" if gp is None else ("item" if gp.kind == "seq" else "value")
-            return self._replace(parent, _Content(empty, [], "flow")) if pctx != "root" else [
-                _Splice(t.bol(parent.content), self._extent_end(parent), empty)
-            ]
+            return (
+                self._replace(parent, _Content(empty, [], "flow"))
+                if pctx != "root"
+                else [_Splice(t.bol(parent.content), self._extent_end(parent), empty)]
+            )
         if parent.style == "flow":
             start = node.key.start if node.key is not None else node.start
             if pos == 0:
@@ -1683,8 +1711,11 @@ class YamlDoc:
         else:
             lines = self._doc_lines(to_plain(e.value))
         sep = "---"
-        if lines and not lines[0].startswith(" ") and lines[0] and not (
-            isinstance(self._value_of(e), (dict, list)) and self._value_of(e)
+        if (
+            lines
+            and not lines[0].startswith(" ")
+            and lines[0]
+            and not (isinstance(self._value_of(e), (dict, list)) and self._value_of(e))
         ):
             body = sep + " " + "\n".join(lines)
         else:
@@ -1827,11 +1858,14 @@ def _check_independent(edits: list[Edit], splices: list[_Splice]) -> None:
             if isinstance(p1[common], int) or isinstance(p2[common], int):
                 raise _Sequential
     ordered = sorted(splices, key=lambda s: (s.a, s.b, s.order))
-    for x, y in zip(ordered, ordered[1:]):
+    for x, y in itertools.pairwise(ordered):
         if y.a < x.b:
             raise _Sequential
-        if y.a == x.b and x.order != y.order and not (x.a == x.b == y.a == y.b and x.entry
-                                                       and y.entry):
+        if (
+            y.a == x.b
+            and x.order != y.order
+            and not (x.a == x.b == y.a == y.b and x.entry and y.entry)
+        ):
             raise _Sequential
 
 
