@@ -269,6 +269,11 @@ class GithubStandin:
             self._faults.append(fault)
         return fault
 
+    def clear_faults(self) -> None:
+        """Forget every fault not yet used up (GitHub is back)."""
+        with self._lock:
+            self._faults.clear()
+
     # -- inspection ---------------------------------------------------------------------------
 
     def requests_to(self, method: str | None = None, route: str = "") -> list[RecordedRequest]:

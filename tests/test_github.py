@@ -341,3 +341,18 @@ def test_standin_refuses_an_over_long_body_like_github(gh: GithubStandin) -> Non
         repo.create_pull(base="main", head=HEAD, title="t", body="x" * (MAX_BODY_CHARS + 1))
     assert caught.value.status == 422
     assert "body is too long (maximum is 65536 characters)" in str(caught.value)
+
+
+def test_a_rerun_after_an_outage_finishes_the_job(
+    gh: GithubStandin, provider: GithubProvider, clock: FakeClock
+) -> None:
+    from gitops_promote.errors import ProviderError
+
+    gh.fail(r"/pulls$", 502, method="POST", times=100)
+    with pytest.raises(ProviderError, match=r"502 .*gave up after 6 attempts"):
+        provider.open_or_update(spec())
+    gh.clear_faults()  # GitHub is back
+
+    ref = provider.open_or_update(spec())
+
+    assert ref.created is True and len(gh.pulls(REPO)) == 1
