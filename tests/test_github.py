@@ -356,3 +356,23 @@ def test_a_rerun_after_an_outage_finishes_the_job(
     ref = provider.open_or_update(spec())
 
     assert ref.created is True and len(gh.pulls(REPO)) == 1
+
+
+def test_standin_head_filter_and_pagination_behave_like_github(gh: GithubStandin) -> None:
+    from github import Auth, Github
+
+    for i in range(3):
+        gh.set_branch(REPO, f"feature/{i}", f"{i + 3}" * 40)
+        gh.add_pull(REPO, head=f"feature/{i}", base="main")
+    client = Github(auth=Auth.Token(TOKEN), base_url=gh.base_url, retry=0, per_page=2)
+    repo = client.get_repo(REPO)
+
+    # Without the OWNER: prefix GitHub ignores the head filter and lists every open PR.
+    assert len(list(repo.get_pulls(state="open", head="feature/1"))) == 3
+    [only] = list(repo.get_pulls(state="open", head="acme:feature/1"))
+    assert only.head.ref == "feature/1"
+    # Pages follow the Link header, on the stand-in's own host.
+    numbers = [p.number for p in repo.get_pulls(state="all")]
+    assert numbers == [3, 2, 1]
+    pages = gh.requests_to("GET", r"/pulls$")[-2:]
+    assert [r.query.get("page") for r in pages] == [None, ["2"]]
