@@ -341,7 +341,7 @@ def recorder() -> Iterator[tuple[str, list[list[str]]]]:
     seen: list[list[str]] = []
     handler = type("Handler", (_Recorder,), {"seen": seen})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", seen
