@@ -220,7 +220,8 @@ def _type_class(value: Any) -> str:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equality as YAML means it: ``1``, ``1.0`` and ``true`` are three different values."""
+    """Equality as YAML means it: ``1``, ``1.0`` and ``true`` are three different values; two
+    lists of named mappings holding the same items in another order are equal."""
     if type(a) is not type(b):
         if isinstance(a, bool) or isinstance(b, bool):
             return False
@@ -231,7 +232,16 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return len(a) == len(b) and all(k in b and same(v, b[k]) for k, v in a.items())
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
+        if len(a) != len(b):
+            return False
+        if all(same(x, y) for x, y in zip(a, b, strict=False)):
+            return True
+        ka, kb = _keyed(a), _keyed(b)  # keyed lists: the order of items is not a difference
+        return (
+            ka is not None
+            and kb is not None
+            and all(k in kb and same(v, kb[k]) for k, v in ka.items())
+        )
     return bool(a == b)
 
 
