@@ -437,7 +437,7 @@ def _message(exc: GithubException) -> str:
         if isinstance(message, str):
             return " ".join(message.split())
         raw = data.get("data")
-        if isinstance(raw, str):
+        if isinstance(raw, str) and not raw.lstrip().startswith("<"):  # text, not an HTML page
             return " ".join(raw.split())[:200]
     return ""
 

@@ -252,7 +252,8 @@ class GithubStandin:
     ) -> Fault:
         """Answer the next ``times`` requests whose path matches the regex ``route`` (searched in
         the path below the prefix) with ``status``/``headers``/``body``; ``status=None`` answers
-        normally after ``delay`` seconds. A ``body`` of None becomes GitHub's error shape. With
+        normally after ``delay`` seconds. A ``body`` of None becomes GitHub's error shape, a
+        ``bytes`` body is sent as it is (as HTML). With
         ``handled=True`` the request is carried out before the fault answers (an answer lost on
         the way back)."""
         fault = Fault(
@@ -1192,10 +1193,14 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
         )
         status, headers, payload, injected = self.owner.handle(req)
-        data = b"" if payload is None else json.dumps(payload).encode()
+        if isinstance(payload, bytes):  # a fault's raw body (an HTML error page from a proxy)
+            data, content_type = payload, "text/html; charset=utf-8"
+        else:
+            data = b"" if payload is None else json.dumps(payload).encode()
+            content_type = "application/json; charset=utf-8"
         sent = {
             "x-github-request-id": f"STANDIN:{len(self.owner.requests)}",
-            **({"content-type": "application/json; charset=utf-8"} if data else {}),
+            **({"content-type": content_type} if data else {}),
             **{name.lower(): value for name, value in headers.items()},
             "content-length": str(len(data)),
         }

@@ -458,3 +458,70 @@ def test_malformed_token_is_bad_input_and_never_echoed(token: str) -> None:
 def test_api_url_must_be_http(url: str) -> None:
     with pytest.raises(UsageError, match=r"^GITHUB_API_URL must be an http\(s\) URL"):
         GithubProvider(TOKEN, url)
+
+
+# -- odd answers ----------------------------------------------------------------------------------
+
+
+def test_html_error_page_from_a_proxy(gh: GithubStandin, clock: FakeClock) -> None:
+    page = b"<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n"
+    gh.fail(r"/pulls$", 502, method="GET", body=page, times=100)
+
+    text = fails(make(gh, clock))
+
+    assert text == (
+        f"GitHub API error while listing open pull requests for {HEAD}: 502 Server Error "
+        f"(gave up after {MAX_ATTEMPTS} attempts in 23 s)"
+    )
+
+
+def test_plain_text_error_is_passed_on(gh: GithubStandin, clock: FakeClock) -> None:
+    gh.fail(r"/pulls$", 400, method="POST", body=b"Problems parsing JSON")
+
+    text = fails(make(gh, clock))
+
+    assert text == (
+        f"GitHub API error while opening a pull request from {HEAD} into main: "
+        "400 Problems parsing JSON"
+    )
+
+
+def test_conflict_status_is_reported_as_is(gh: GithubStandin, clock: FakeClock) -> None:
+    gh.fail(
+        r"/pulls$",
+        409,
+        method="POST",
+        body={"message": "Git Repository is empty.", "documentation_url": DOCS},
+    )
+
+    text = fails(make(gh, clock))
+
+    assert text.endswith("into main: 409 Git Repository is empty.")
+    assert clock.sleeps == []
+
+
+def test_redirect_to_another_host(gh: GithubStandin, clock: FakeClock) -> None:
+    gh.fail(
+        r"^/repos/acme/gitops$",
+        301,
+        method="GET",
+        headers={"location": "http://ghe.example.com/api/v3/repositories/1"},
+        body={"message": "Moved Permanently", "url": "http://ghe.example.com/api/v3/x"},
+    )
+
+    text = fails(make(gh, clock))
+
+    assert text.startswith(
+        f"unexpected answer from the GitHub API at {gh.base_url} while looking up repository "
+        "acme/gitops (Github server redirected from host 127.0.0.1 to ghe.example.com"
+    ), text
+    assert text.endswith(": check GITHUB_API_URL")
+
+
+def test_unparseable_retry_after_is_not_waited_on(gh: GithubStandin, clock: FakeClock) -> None:
+    gh.fail(r"/pulls$", 429, method="GET", headers={"retry-after": "Wed, 21 Oct 2026 07:28 GMT"})
+
+    text = fails(make(gh, clock))
+
+    assert text.endswith("retry in a few minutes")
+    assert clock.sleeps == []
