@@ -465,3 +465,29 @@ def test_checkout_update_failing_after_the_push_leaves_the_checkout_as_it_was(
     assert work.status() == ""
     assert remote_head(origin) != start  # the push itself went through, and the error says so
     assert "pushed" in str(info.value)
+
+
+def test_shallow_clone_rebases_over_upstream(
+    setup: tuple[GitRepo, Path, GitRepo], tmp_path: Path
+) -> None:
+    """actions/checkout clones with depth 1 by default: pushing must still work."""
+    work, origin, other = setup
+    work.commit({"README.md": "second\n"}, "second")
+    work.git("push", "-q", "origin", "main")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(shallow)], check=True
+    )
+    other.git("pull", "-q", "origin", "main")
+    upstream = other.commit({"envs/dev/api.yaml": "image: y\n"}, "dev bump")
+    other.git("push", "-q", "origin", "main")
+    repo = GitRepository(shallow)
+    result = repo.commit_files("main", {SPEC: V2}, "update(prod/api): 1.1", push=True)
+    assert result.rebased_onto == upstream
+    assert remote_head(origin) == result.sha
+    assert (shallow / "envs/dev/api.yaml").read_bytes() == b"image: y\n"
+    assert (shallow / SPEC).read_bytes() == V2
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=shallow, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""
