@@ -260,7 +260,7 @@ class GithubProvider:
             except GithubException as exc:
                 if passthrough is not None and passthrough(exc):
                     raise _Passthrough(exc) from None
-                wait = self._retry_wait(exc, attempt, retry_422, action)
+                wait = self._retry_wait(exc, attempt, retry_422)
                 if wait is None or not self._can_wait(wait):
                     if _is_rate_limited(exc):
                         raise self._rate_limit_error(exc, action) from None
@@ -289,9 +289,7 @@ class GithubProvider:
     def _can_wait(self, seconds: float) -> bool:
         return self._clock() + seconds <= self._deadline
 
-    def _retry_wait(
-        self, exc: GithubException, attempt: int, retry_422: bool, action: str
-    ) -> float | None:
+    def _retry_wait(self, exc: GithubException, attempt: int, retry_422: bool) -> float | None:
         """Seconds to wait before retrying, or ``None`` when retrying will not help."""
         status = exc.status
         if _is_rate_limited(exc):
