@@ -687,7 +687,7 @@ class GitRepository:
             for p in paths:
                 entry = entries.get(p)
                 if entry is None:
-                    info.append(f"0 {ZERO_SHA}\t{p}\n")
+                    info.append(f"0 {'0' * len(commit)}\t{p}\n")
                 else:
                     info.append(f"{entry[0]} {entry[1]}\t{p}\n")
             self._run(
@@ -1017,6 +1017,11 @@ class GitRepository:
 # ---------------------------------------------------------------------- helpers
 
 
+def _is_zero(sha: str) -> bool:
+    """git's all-zero object id (of any hash length): "no object here"."""
+    return not sha.strip("0")
+
+
 def _subject(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "commit"
 
@@ -1110,8 +1115,8 @@ def _parse_log(data: bytes) -> list[FileChange]:
                 new_sha = shas[-1]
                 old_shas = shas[:-1]
                 path = field()
-                blob = None if new_sha == ZERO_SHA else new_sha
-                old = None if all(s == ZERO_SHA for s in old_shas) else old_shas[0]
+                blob = None if _is_zero(new_sha) else new_sha
+                old = None if all(_is_zero(s) for s in old_shas) else old_shas[0]
                 status = "D" if blob is None else ("A" if old is None else "M")
                 raws.append((status, None, path, old, blob))
                 continue
@@ -1130,8 +1135,8 @@ def _parse_log(data: bytes) -> list[FileChange]:
                     status,
                     old_path,
                     path,
-                    None if old_sha == ZERO_SHA else old_sha,
-                    None if new_sha == ZERO_SHA else new_sha,
+                    None if _is_zero(old_sha) else old_sha,
+                    None if _is_zero(new_sha) else new_sha,
                 )
             )
         for status, old_path, path, old_blob, blob in raws:

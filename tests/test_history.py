@@ -373,3 +373,25 @@ def test_a_thousand_versions(tmp_path: Path) -> None:
     assert vs[0].kind == "create" and vs[-1].number == 1000
     assert vs[-1].subject == "update 999"
     assert read_version(repo, resolve_version(vs, "v500")) == b"image: api:499\nreplicas: 3\n"
+
+
+def test_sha256_repository(tmp_path: Path) -> None:
+    path = tmp_path / "s256"
+    subprocess.run(
+        ["git", "init", "-q", "-b", "main", "--object-format=sha256", str(path)], check=True
+    )
+    work = GitRepo.__new__(GitRepo)
+    work.path = path
+    c1 = work.commit({SPEC: "a: 1\n", "README.md": "r\n"}, "create")
+    repo = GitRepository(path)
+    result = repo.commit_files("main", {SPEC: b"a: 2\n"}, "update")
+    work.commit({SPEC: None}, "delete")
+    c4 = work.commit({SPEC: "a: 3\n"}, "recreate")
+    vs = versions(repo, SPEC)
+    assert len(c1) == 64
+    assert [(v.sha, v.kind) for v in vs] == [
+        (c1, "create"),
+        (result.sha, "update"),
+        (c4, "create"),
+    ]
+    assert read_version(repo, resolve_version(vs, "v2")) == b"a: 2\n"
