@@ -257,6 +257,8 @@ def _yaml_error(err: YAMLError, filename: str) -> SpecError:
         parts = [p for p in (err.context, err.problem) if p]
         message = ": ".join(parts) if parts else "invalid YAML"
         message = " ".join(message.split())
+        if "'\\t'" in message:
+            message = "a tab character where YAML allows only spaces (indentation must be spaces)"
         if mark is not None:
             return SpecError(
                 f"invalid YAML: {message}",
@@ -582,7 +584,7 @@ def _plain_ok(s: str, flow: bool = False) -> bool:
     for pattern in (_NULL, _BOOL_11, _BOOL_12, _INT_11, _INT_12, _FLOAT_11, _FLOAT_12, _TIMESTAMP):
         if pattern.match(s):
             return False
-    return not (s[0] in "0123456789+-." and re.fullmatch(r"[-+0-9_.:eExXoObB]+", s))
+    return True
 
 
 def _double(s: str) -> str:
@@ -949,14 +951,13 @@ class YamlDoc:
 
     def _edit(self, edits: list[Edit], expected: list[Any]) -> YamlDoc:
         try:
-            if any(e.path == () for e in edits) and len(edits) > 1:
-                raise _Sequential
+            _check_paths(edits)
             splices: list[_Splice] = []
             for i, e in enumerate(edits):
                 for s in self._plan(e):
                     s.order = i
                     splices.append(s)
-            _check_independent(edits, splices)
+            _check_splices(splices)
             text = _apply(self.text, splices)
         except _Sequential:
             cur = self
@@ -1841,31 +1842,35 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
         raise KeyError(last)
 
 
-def _check_independent(edits: list[Edit], splices: list[_Splice]) -> None:
-    """Raise :class:`_Sequential` unless the planned splices can be applied in one pass."""
-    paths = [(e.doc, e.path) for e in edits]
-    for i, (d1, p1) in enumerate(paths):
-        for d2, p2 in paths[i + 1 :]:
+def _check_paths(edits: list[Edit]) -> None:
+    """Raise :class:`_Sequential` when an edit addresses what an earlier one creates, moves or
+    removes (then the edits are planned one at a time)."""
+    if len(edits) > 1 and any(e.path == () for e in edits):
+        raise _Sequential
+    paths = [(e.doc, [str(x) for x in e.path], e.path) for e in edits]
+    for i, (d1, s1, p1) in enumerate(paths):
+        for d2, s2, p2 in paths[i + 1 :]:
             if d1 != d2:
                 continue
-            n = min(len(p1), len(p2))
-            if [str(x) for x in p1[:n]] == [str(x) for x in p2[:n]]:
+            n = min(len(s1), len(s2))
+            if s1[:n] == s2[:n]:
                 raise _Sequential
             # a list insert/delete shifts the indices of its later siblings
             common = 0
-            while common < n and str(p1[common]) == str(p2[common]):
+            while s1[common] == s2[common]:
                 common += 1
             if isinstance(p1[common], int) or isinstance(p2[common], int):
                 raise _Sequential
+
+
+def _check_splices(splices: list[_Splice]) -> None:
+    """Raise :class:`_Sequential` unless the planned splices can be applied in one pass."""
     ordered = sorted(splices, key=lambda s: (s.a, s.b, s.order))
     for x, y in itertools.pairwise(ordered):
         if y.a < x.b:
             raise _Sequential
-        if (
-            y.a == x.b
-            and x.order != y.order
-            and not (x.a == x.b == y.a == y.b and x.entry and y.entry)
-        ):
+        both_entries = x.a == x.b == y.a == y.b and x.entry and y.entry
+        if y.a == x.b and x.order != y.order and not both_entries:
             raise _Sequential
 
 
