@@ -308,17 +308,24 @@ def _copy(value: Any) -> Any:
 
 
 def _merged_order(source_keys: Sequence[Any], target_keys: Sequence[Any]) -> list[Any]:
-    """Target keys in order; each key only in the source right after the key preceding it in
-    the source (first when nothing precedes it)."""
+    """Target keys in order; each key only in the source right after the nearest key preceding
+    it in the source that the target has (at the end when there is none), keys new together
+    staying in the source's order. This is where :func:`gitops_promote.apply.apply_plan` writes
+    them."""
     order = list(target_keys)
     present = set(order)
-    previous: Any = MISSING
+    anchor: Any = MISSING  # the nearest preceding source key the target has
+    inserted_at: dict[Any, int] = {}  # anchor -> how many new keys already follow it
     for key in source_keys:
-        if key not in present:
-            at = order.index(previous) + 1 if previous is not MISSING else 0
+        if key in present:
+            anchor = key
+            continue
+        if anchor is MISSING:
+            order.append(key)
+        else:
+            at = order.index(anchor) + 1 + inserted_at.get(anchor, 0)
             order.insert(at, key)
-            present.add(key)
-        previous = key
+            inserted_at[anchor] = inserted_at.get(anchor, 0) + 1
     return order
 
 
@@ -704,8 +711,9 @@ class _Planner:
                 )
         if not result_items and _env_form(t) == "empty":
             return t
-        if form == "list":
-            return list(result_items.values())
+        if form == "list":  # items of the target in its order, new ones appended
+            kept = [result_items[n] for n in dst_items if n in result_items]
+            return kept + [v for n, v in result_items.items() if n not in dst_items]
         return dict(result_items)
 
 
