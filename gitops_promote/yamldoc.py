@@ -1097,6 +1097,10 @@ class YamlDoc:
 
     def _render(self, value: Any, old: _Node | None, ctx: str, col: int | None) -> _Content:
         r = _Renderer(self.layout)
+        if old is not None and old.parent is not None and old.parent.style == "flow":
+            if isinstance(value, (dict, list)):
+                return _Content(r.flow(value), [], "flow")
+            return _Content(r.scalar(value, old, flow=True), [], "scalar")
         flow_old = old is not None and old.kind in ("map", "seq") and old.style == "flow"
         if flow_old and old is not None and isinstance(value, (dict, list)):
             pad = self._tree.text[old.content + 1 : old.content + 2] == " "
@@ -1140,6 +1144,8 @@ class YamlDoc:
             node = child
         if not self._copy_safe(node, target, old) or node.empty:
             return None
+        if old is not None and old.parent is not None and old.parent.style == "flow":
+            return None  # inside a flow collection: render the value in flow style
         old_flow = old is not None and old.kind in ("map", "seq") and old.style == "flow"
         if old_flow and node.kind in ("map", "seq") and node.style == "block":
             return None  # keep the target's flow style: render the value

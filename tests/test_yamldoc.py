@@ -737,9 +737,10 @@ def test_unshared_anchors_and_merge_overrides_are_editable() -> None:
         doc.edit([Edit(("defaults",), delete=True)])
 
 
-def test_block_value_into_flow_collection_is_refused() -> None:
-    with pytest.raises(SpecError):
-        YamlDoc.parse("a: [x, y]\n").edit([Edit(("a", 0), value="multi\nline")]).text
+def test_values_inside_flow_collections_are_written_flow() -> None:
+    src = "a: [x, y]\n"
+    out = edited(src, Edit(("a", 0), value="multi\nline"), Edit(("a", 1), value={"k": [1]}))
+    assert out == 'a: ["multi\\nline", {k: [1]}]\n'
 
 
 def test_a_wrong_splice_is_caught_by_the_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
