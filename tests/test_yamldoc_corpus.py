@@ -4,7 +4,6 @@ subtree deleted then copied back must leave every other byte as it was."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
