@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import GitopsPromoteError, ProviderError
+from .errors import GitopsPromoteError, ProviderError, RefusedError
 
 if TYPE_CHECKING:
     from .provider import Provider, PullRequestRef
@@ -68,6 +68,22 @@ def _existing_matches(
     return all(now.get(p) == b for p, b in final.items())
 
 
+def _reusable(
+    repo: GitRepository,
+    branch: str,
+    tips: Sequence[str | None],
+    base: str,
+    commits: Sequence[BranchCommit],
+) -> str | None:
+    """The first tip that already holds these commits' content on ``base`` (made current)."""
+    for tip in tips:
+        if tip is not None and _existing_matches(repo, tip, base, commits):
+            if repo.rev_parse(f"refs/heads/{branch}") != tip:
+                repo.set_branch(branch, tip)
+            return tip
+    return None
+
+
 def publish_branch(
     repo: GitRepository,
     branch: str,
@@ -85,20 +101,32 @@ def publish_branch(
     finishes the job.
     """
     local_tip = repo.rev_parse(f"refs/heads/{branch}")
-    reused = _existing_matches(repo, local_tip, base_sha, commits)
-    if reused and local_tip is not None:
-        sha = local_tip
-    else:
+    remote_tip = None
+    if publisher.pushes:
+        remote_tip = repo.remote_branch_sha(branch, auth=publisher.auth)
+        if remote_tip is not None and remote_tip != local_tip:
+            repo.fetch_branch(branch, auth=publisher.auth)
+    # What is already published wins over a local copy: no needless force-push.
+    sha = _reusable(repo, branch, (remote_tip, local_tip), base_sha, commits)
+    reused = sha is not None
+    if sha is None:
         sha = base_sha
         for c in commits:
             sha = repo.write_branch(branch, sha, c.changes, c.message)
 
     pushed = False
-    if publisher.pushes:
-        remote_sha = repo.remote_branch_sha(branch, auth=publisher.auth)
-        if remote_sha != sha:
+    if publisher.pushes and remote_tip != sha:
+        try:
             repo.push_branch(branch, sha, auth=publisher.auth)
             pushed = True
+        except RefusedError:
+            # Someone pushed this promotion branch meanwhile (a concurrent run): if it holds
+            # the same content, it is ours too; otherwise stop rather than overwrite it.
+            remote_tip = repo.fetch_branch(branch, auth=publisher.auth)
+            adopted = _reusable(repo, branch, (remote_tip,), base_sha, commits)
+            if adopted is None:
+                raise
+            sha, reused = adopted, True
 
     pr = None
     if publisher.provider is not None:

@@ -464,6 +464,21 @@ class GitRepository:
             return
         self._run("update-ref", "-d", ref, old, what=f"deleting branch {branch}")
 
+    def set_branch(self, branch: str, sha: str) -> None:
+        """Force-set a local (promotion) branch to ``sha``; refused when it is checked out."""
+        ref = self._branch_ref(branch)
+        here, elsewhere = self._where_checked_out(branch)
+        if here or elsewhere:
+            raise RefusedError(f"branch {branch} is checked out; refusing to move it")
+        full = self._commit_sha(sha)
+        self._run("update-ref", "-m", "gitops-promote: adopt", ref, full, what=f"moving {branch}")
+
+    def fetch_branch(
+        self, branch: str, remote: str = "origin", auth: PushAuth | None = None
+    ) -> str | None:
+        """Fetch ``branch`` from ``remote`` (objects and tracking ref); its sha, or None."""
+        return self._fetch_branch(remote, branch, auth)
+
     def remote_url(self, remote: str = "origin") -> str | None:
         """The URL of ``remote`` (with any password or token in it removed), or ``None``."""
         if not remote or remote.startswith("-"):
