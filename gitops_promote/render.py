@@ -32,6 +32,10 @@ def value_text(value: Any, limit: int | None = None) -> str:
     return text
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def short(sha: str | None) -> str:
     return sha[:7] if sha else "-"
 
@@ -217,7 +221,7 @@ def check_text(res: CheckResult) -> str:
         f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}"
         for p in res.problems
     ]
-    lines.append(f"{len(res.problems)} problems in {res.files_checked} spec files")
+    lines.append(f"{_plural(len(res.problems), 'problem')} in {res.files_checked} spec files")
     return "\n".join(lines)
 
 
@@ -426,7 +430,8 @@ def status_md(res: StatusResult) -> str:
 def check_md(res: CheckResult) -> str:
     if res.ok:
         return f"### Check passed\n\n{res.files_checked} spec files, no problems.\n"
-    lines = [f"### Check found {len(res.problems)} problems", "", "| File | Line | Problem |"]
+    found = _plural(len(res.problems), "problem")
+    lines = [f"### Check found {found}", "", "| File | Line | Problem |"]
     lines.append("|---|---|---|")
     lines += [f"| `{p.file}` | {p.line or ''} | {_esc(p.message)} |" for p in res.problems]
     return "\n".join(lines) + "\n"
