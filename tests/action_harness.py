@@ -263,10 +263,11 @@ class ActionHarness:
                 result = self._run_step(step, values, steps_outputs, cwd, env or {}, timeout)
                 results.append(result)
                 outputs = result.outputs
-                if result.returncode != 0:
-                    break
             if step_id:
+                # A failed step's outputs still count (the runner keeps what it wrote).
                 steps_outputs[step_id] = outputs
+            if results[-1].returncode != 0:
+                break
         declared = self.action.get("outputs") or {}
         action_outputs = {
             name: self._evaluate(str(spec["value"]), values, steps_outputs)
