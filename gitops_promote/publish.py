@@ -51,6 +51,8 @@ class Published:
     reused: bool
     pushed: bool
     pr: PullRequestRef | None
+    title: str = ""
+    body: str = ""
 
 
 def _existing_matches(
@@ -152,7 +154,7 @@ def publish_branch(
                 f"branch {branch} was pushed ({sha[:12]}) but the pull request could not be "
                 f"opened or updated: {exc.message} — re-run the same command to finish"
             ) from exc
-    return Published(branch, sha, reused, pushed, pr)
+    return Published(branch, sha, reused, pushed, pr, title, body)
 
 
 def close_stale(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .overview import CheckResult, StatusResult
     from .plan import Change
     from .promotion import PromotionResult, ServicePromotion
+    from .publish import Published
     from .versioning import HistoryResult, RollbackResult, UpdateResult
 
 ABSENT = "(absent)"
@@ -125,7 +126,7 @@ def rollback_text(res: RollbackResult) -> str:
     return "\n".join(lines)
 
 
-def _published_line(what: str, pub: Any) -> str:
+def _published_line(what: str, pub: Published, *, with_body: bool = True) -> str:
     state = "unchanged" if pub.reused else "written"
     line = f"{what}: branch {pub.branch} {state} ({short(pub.commit)})"
     if pub.pushed:
@@ -133,6 +134,8 @@ def _published_line(what: str, pub: Any) -> str:
     if pub.pr is not None:
         verb = "opened" if pub.pr.created else "updated"
         line += f"; pull request #{pub.pr.number} {verb}: {pub.pr.url}"
+    elif with_body and pub.body:
+        line += f"\n\n--- pull request ---\n{pub.title}\n\n{pub.body}"
     return line
 
 
@@ -178,7 +181,7 @@ def promotion_text(res: PromotionResult) -> str:
     elif res.dry_run:
         lines.append(f"Dry run: would commit on {res.branch}; nothing written.")
     elif res.published is not None:
-        lines.append(_published_line("Promotion", res.published))
+        lines.append(_published_line("Promotion", res.published, with_body=False))
     return "\n".join(lines)
 
 

@@ -297,3 +297,20 @@ def test_verbose_adds_a_traceback(repo: GitRepo, capsys: pytest.CaptureFixture[s
     rc = main(["--repo", str(repo.path), "-v", "history", "nope", "--env", "prod"])
     assert rc == 2
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_rollback_pr_with_the_local_provider_makes_a_branch_and_prints_the_body(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = repo.head()
+    code, out, err = run(
+        repo, "rollback", "api", "--env", "prod", "--to", "v1", "--pr", capsys=capsys
+    )
+    assert code == 0, err
+    branch = "gitops-promote/rollback/prod/api"
+    assert f"branch {branch} written" in out
+    assert "--- pull request ---\nrollback(prod/api): v3 -> v1 as v4\n" in out
+    assert "```diff" in out
+    assert repo.head() == head and repo.status() == ""
+    assert repo.show(branch, "envs/prod/api.yaml") == repo.show("HEAD~3", "envs/prod/api.yaml")
+    assert repo.git("log", "-1", "--format=%s", branch) == "rollback(prod/api): v3 -> v1 as v4"

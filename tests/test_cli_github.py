@@ -223,3 +223,61 @@ def test_concurrent_promotions_of_the_same_service_end_with_one_branch_and_one_p
     assert world.remote_sha(BRANCH) is not None
     branches = git(world.bare, "for-each-ref", "--format=%(refname)", "refs/heads/gitops-promote")
     assert branches.split() == [f"refs/heads/{BRANCH}"]
+
+
+def test_rollback_pr_opens_a_pull_request_with_the_diff(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = world.work.head()
+    code = main(
+        [
+            "--repo",
+            str(world.work.path),
+            "--output",
+            "json",
+            "rollback",
+            "api",
+            "--env",
+            "prod",
+            "--to",
+            "v1",
+            "--pr",
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    branch = "gitops-promote/rollback/prod/api"
+    assert data["branch"] == branch and data["to_version"] == "v1"
+    assert world.remote_sha(branch) == data["commit"]
+    assert world.work.head() == head  # main is untouched: the rollback waits for review
+    (pr,) = world.api.pulls(REPO)
+    assert pr["head"]["ref"] == branch and pr["number"] == data["pr_number"]
+    assert pr["title"] == "rollback(prod/api): v3 -> v1 as v4"
+    assert "```diff" in pr["body"] and '-  image_uri: "ghcr.io/acme/api:1.2.0"' in pr["body"]
+    v1 = git(world.work.path, "show", "HEAD~4:envs/prod/api.yaml")
+    assert git(world.bare, "show", f"{data['commit']}:envs/prod/api.yaml") == v1
+
+
+def test_update_pr_opens_a_pull_request(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "--repo",
+            str(world.work.path),
+            "--output",
+            "json",
+            "update",
+            "api",
+            "--env",
+            "prod",
+            "--set",
+            "replicas=5",
+            "--pr",
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["branch"] == "gitops-promote/update/prod/api" and data["pr_url"]
+    (pr,) = world.api.pulls(REPO)
+    assert "-replicas: 3\n+replicas: 5" in pr["body"]
