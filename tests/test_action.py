@@ -755,6 +755,7 @@ def test_install_step_builds_a_venv_and_reuses_it(tmp_path: Path, gitops: GitRep
     assert "already installed" in again.step("install").stdout
 
 
+@pytest.mark.slow
 def test_promote_through_github_sets_the_pull_request_outputs(
     harness: ActionHarness, gitops: GitRepo, tmp_path: Path
 ) -> None:
