@@ -252,12 +252,29 @@ def outputs_for(command: str, result: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def attention_warnings(result: Mapping[str, Any]) -> list[str]:
+    """One line per difference of a diff/promote result that needs a human."""
+    lines: list[str] = []
+    for svc in result.get("services") or []:
+        for change in svc.get("attention") or []:
+            reason = _text(change.get("reason")) or "needs attention"
+            lines.append(f"{svc.get('service')} {change.get('path')}: {reason}")
+    return lines
+
+
 def report(command: str, result: Mapping[str, Any], summary_markdown: str) -> None:
-    """Inside GitHub Actions: set the step outputs and append the job-summary report."""
+    """Inside GitHub Actions: set the step outputs and append the job-summary report.
+
+    For diff and promote, each difference that needs attention is also a warning annotation,
+    so that it shows on the run's page and not only in the pull request.
+    """
     if not in_actions():
         return
     set_outputs(outputs_for(command, result))
     append_summary(summary_markdown)
+    if command in ("diff", "promote"):
+        for line in attention_warnings(result):
+            emit_annotation("warning", line, title="gitops-promote: needs attention")
 
 
 # --------------------------------------------------------------------------- inputs -> argv

@@ -230,6 +230,20 @@ def test_report_sets_outputs_and_summary(runner_files: tuple[Path, Path]) -> Non
     assert "Promotion staging → prod" in summary.read_text()
 
 
+def test_report_warns_about_differences_that_need_attention(
+    runner_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    change = {"path": "/env/NEW_QUEUE", "source": "q2", "target": None, "reason": "new env var"}
+    result = {**PROMOTE, "services": [{"service": "api", "attention": [change]}]}
+    action.report("promote", result, "# report")
+    (warning,) = parse_commands(capsys.readouterr().out)
+    assert warning.command == "warning"
+    assert warning.message == "api /env/NEW_QUEUE: new env var"
+    assert warning.properties == {"title": "gitops-promote: needs attention"}
+    action.report("update", UPDATE, "# report")
+    assert capsys.readouterr().out == ""
+
+
 def test_report_does_nothing_outside_actions(
     runner_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -614,6 +628,8 @@ def test_diff_reports_the_tables_in_the_summary(harness: ActionHarness, gitops: 
     assert table_rows, run.summary
     assert "/image/image_uri" in run.summary
     assert "NEW_QUEUE" in run.summary
+    (warning,) = run.annotations("warning")
+    assert warning.message.startswith("api /env/NEW_QUEUE: ")
 
 
 def test_check_annotates_problems_and_fails(harness: ActionHarness, gitops: GitRepo) -> None:
