@@ -333,8 +333,11 @@ def _merged_order(source_keys: Sequence[Any], target_keys: Sequence[Any]) -> lis
 
 
 class _Planner:
-    def __init__(self, rules: RuleSet, source_env: str, target_env: str) -> None:
+    def __init__(
+        self, rules: RuleSet, source_env: str, target_env: str, fill_missing: bool = True
+    ) -> None:
         self.rules = rules
+        self.fill_missing = fill_missing
         self.entries = _entries(rules)
         self.src = source_env
         self.dst = target_env
@@ -490,6 +493,13 @@ class _Planner:
                     segs, s, t, "retained",
                     f"retained: {where} is absent from {dst}, whose {kept} is "
                     f"environment-specific and kept as it is ({why})",
+                    False, MISSING,
+                )  # fmt: skip
+                return MISSING
+            if t is MISSING and not self.fill_missing:
+                self.emit(
+                    segs, s, t, "retained",
+                    f"retained: {where} is absent from {dst} and stays absent ({why})",
                     False, MISSING,
                 )  # fmt: skip
                 return MISSING
@@ -832,13 +842,20 @@ def plan_promotion(
     *,
     source_env: str = "source",
     target_env: str = "target",
+    fill_missing: bool = True,
 ) -> Plan:
     """Plan promoting ``source`` onto ``target`` (plain data, one value per YAML document).
+
+    ``fill_missing``: a retained path the target lacks is copied from the source and flagged
+    (``attention``), since there is nothing to retain. With ``False`` it stays absent
+    (``retained``): what restoring an old version except some paths needs (``rollback
+    --retain``: plan the current spec onto the old one, overwriting the retained paths, retaining
+    the rest by default).
 
     Raises :class:`~gitops_promote.errors.RefusedError` when ``env_vars.added`` is ``fail`` and
     the source has env vars the target lacks (the message lists them).
     """
-    planner = _Planner(rules, source_env, target_env)
+    planner = _Planner(rules, source_env, target_env, fill_missing)
     pairs = pair_documents(source, target, rules.multi_document)
     several = len(source) > 1 or len(target) > 1
     result: list[Any] = []

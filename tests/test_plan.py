@@ -360,3 +360,16 @@ def test_plan_category_views_and_has_writes() -> None:
 def test_match_rule_rejects_bad_report_paths(bad: Any) -> None:
     with pytest.raises(ValueError):
         match_rule(rules(), bad)
+
+
+def test_fill_missing_false_keeps_absent_retained_paths_absent() -> None:
+    # rollback --retain: the current spec planned onto the old one, retained paths overwritten
+    current = {"image": "a:9", "replicas": 7, "team": "shop"}
+    old = {"image": "a:5", "replicas": 2}
+    keep = RuleSet(overwrite=(RulePath.parse("/replicas"),), default="retain")
+    plan = plan_promotion([current], [old], keep, fill_missing=False)
+    assert paths(plan) == {"/image": "retained", "/replicas": "changed", "/team": "retained"}
+    assert plan.result == [{"image": "a:5", "replicas": 7}]
+    filled = plan_promotion([current], [old], keep)
+    assert paths(filled)["/team"] == "attention"
+    assert filled.result == [{"image": "a:5", "replicas": 7, "team": "shop"}]
