@@ -573,7 +573,7 @@ def _plain_ok(s: str, flow: bool = False) -> bool:
         return False
     if s[0] in "[]{},#&*!|>'\"%@`":
         return False
-    if s[0] in "-?:" and (len(s) == 1 or s[1] in " \t"):
+    if s[0] in "?:" or (s[0] == "-" and (flow or len(s) == 1 or s[1] in " \t")):
         return False
     if ": " in s or " #" in s or s.endswith(":"):
         return False
