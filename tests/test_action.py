@@ -168,6 +168,18 @@ def test_append_summary_stays_within_one_mib(runner_files: tuple[Path, Path]) ->
     assert len(summary.read_bytes()) <= action.SUMMARY_LIMIT
 
 
+def test_a_full_summary_takes_nothing_more(runner_files: tuple[Path, Path]) -> None:
+    _, summary = runner_files
+    summary.write_bytes(b"x" * (action.SUMMARY_LIMIT - 10))
+    action.append_summary("# a report longer than what is left")
+    assert summary.stat().st_size == action.SUMMARY_LIMIT - 10
+
+
+def test_debug_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    action.emit_annotation("debug", "resolved api: envs/prod/api.yaml", file="ignored")
+    assert capsys.readouterr().out == "::debug::resolved api: envs/prod/api.yaml\n"
+
+
 UPDATE = {
     "service": "api",
     "env": "prod",
