@@ -116,7 +116,22 @@ def _one_line(text: str) -> str:
         if not line or line.startswith("hint:"):
             continue
         lines.append(line)
-    return "; ".join(lines)
+    joined = "; ".join(lines)
+    if any(marker in joined for marker in _CREDENTIAL_FAILURES):
+        return (
+            "the remote rejected the credentials: check GITHUB_TOKEN / --token and that it "
+            f"has contents: write permission ({joined})"
+        )
+    return joined
+
+
+_CREDENTIAL_FAILURES = (
+    "could not read Username",
+    "could not read Password",
+    "Authentication failed",
+    "The requested URL returned error: 401",
+    "The requested URL returned error: 403",
+)
 
 
 def _strip_credentials(url: str) -> str:

@@ -167,6 +167,7 @@ def test_bad_token_is_one_line_exit_1_and_never_printed(
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_wrong")
     code, _, err = world.promote(capsys)
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
+    assert "rejected the credentials" in err and "GITHUB_TOKEN" in err
     assert "ghs_wrong" not in err
     assert world.remote_sha(BRANCH) is None
 
