@@ -16,7 +16,17 @@ How differences are found (SPEC sections 2 and 3):
 - Each difference is governed by the most specific rule covering its path (see
   :func:`match_rule`), or by the rule set's default.
 - Env vars at ``env_vars.path`` are reconciled key by key and never governed by overwrite,
-  retain or the default.
+  retain or the default: a key in both keeps the target's value (``retained``); a key new in
+  the source is copied and flagged (``attention``), or stops the promote with ``added: fail``; a
+  key only in the target is kept, or removed with ``removed: remove``, and flagged.
+- A value that looks like a secret reference (``tfy-secret://``, ``${{ secrets.X }}``,
+  ``vault:``, ``sm://``, ``arn:aws:secretsmanager:``, ``secretKeyRef``/``secretRef``...) is
+  copied when the rules say so (it is a reference, not a secret) but always flagged
+  ``attention``, never ``changed``: a reviewer must check it resolves in the target environment.
+- A retained path the target lacks is copied and flagged (nothing to retain), unless the target
+  has the retained rule's own path: then that block is kept as it is, keys the source adds inside
+  it are not merged in. A type change at a retained path, an item only on one side of a list
+  that holds environment-specific paths, and a document only on one side are flagged too.
 
 Documents: with ``multi_document`` rules (the ``kubernetes`` preset) documents are matched by
 ``kind`` + ``metadata.name`` and every report path is prefixed ``Kind/name:``; documents without
