@@ -951,7 +951,7 @@ class YamlDoc:
 
     def _edit(self, edits: list[Edit], expected: list[Any]) -> YamlDoc:
         try:
-            _check_paths(edits)
+            _check_paths(self, edits)
             splices: list[_Splice] = []
             for i, e in enumerate(edits):
                 for s in self._plan(e):
@@ -1435,7 +1435,7 @@ class YamlDoc:
         whole = src._copied_entry(sdoc, spath, last, c, self)
         if whole is not None:
             return head + whole
-        content = src._copied(sdoc, spath, self, None, "value", None)
+        content = src._copied(sdoc, spath, self, None, "value", c + mi)
         if content is None:
             return None
         # re-indent the copied block to this key's children
@@ -1848,25 +1848,27 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
         raise KeyError(last)
 
 
-def _check_paths(edits: list[Edit]) -> None:
+def _check_paths(doc: YamlDoc, edits: list[Edit]) -> None:
     """Raise :class:`_Sequential` when an edit addresses what an earlier one creates, moves or
     removes (then the edits are planned one at a time)."""
     if len(edits) > 1 and any(e.path == () for e in edits):
         raise _Sequential
-    paths = [(e.doc, [str(x) for x in e.path], e.path) for e in edits]
-    for i, (d1, s1, p1) in enumerate(paths):
-        for d2, s2, p2 in paths[i + 1 :]:
-            if d1 != d2:
+    paths = [(e, [str(x) for x in e.path]) for e in edits]
+    for i, (e1, s1) in enumerate(paths):
+        for e2, s2 in paths[i + 1 :]:
+            if e1.doc != e2.doc:
                 continue
             n = min(len(s1), len(s2))
             if s1[:n] == s2[:n]:
                 raise _Sequential
-            # a list insert/delete shifts the indices of its later siblings
+            # inserting or deleting a list item shifts the indices of its siblings
             common = 0
             while s1[common] == s2[common]:
                 common += 1
-            if isinstance(p1[common], int) or isinstance(p2[common], int):
-                raise _Sequential
+            for e in (e1, e2):
+                item = len(e.path) == common + 1 and _index(e.path[common]) is not None
+                if item and (e.delete or not doc.exists(e.doc, e.path)):
+                    raise _Sequential
 
 
 def _check_splices(splices: list[_Splice]) -> None:

@@ -213,3 +213,44 @@ def test_copy_from_another_layout_gives_the_source_value(
     out = dst.edit([Edit((key,), copy_from=(src, 0, (key,)))])
     assert out.get(0, (key,)) == source[key]
     assert out.get(0, ("keep",)) == 1
+
+
+def nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += nodes(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += nodes(v, (*path, i))
+    return found
+
+
+@FAST
+@given(DOCS, DOCS, LAYOUTS, LAYOUTS, st.data())
+def test_copy_any_node_anywhere(
+    source: dict[str, Any],
+    target: dict[str, Any],
+    src_layout: dict[str, Any],
+    dst_layout: dict[str, Any],
+    pick: st.DataObject,
+) -> None:
+    src = YamlDoc.parse(dump(source, src_layout))
+    dst = YamlDoc.parse(dump(target, dst_layout))
+    spath = pick.draw(st.sampled_from([p for p in nodes(source) if p]))
+    places: list[tuple[Any, ...]] = [p for p in nodes(target) if p]
+    for p in nodes(target):
+        holder = at(target, p)
+        if isinstance(holder, dict):
+            places.append((*p, "new_key"))
+        elif isinstance(holder, list):
+            places.append((*p, len(holder)))
+    tpath = pick.draw(st.sampled_from(places))
+    out = dst.edit([Edit(tpath, copy_from=(src, 0, spath))])
+    expected = copy.deepcopy(target)
+    holder = at(expected, tpath[:-1])
+    if isinstance(holder, list) and tpath[-1] == len(holder):
+        holder.append(at(source, spath))
+    else:
+        holder[tpath[-1]] = at(source, spath)
+    assert out.documents() == [expected]
