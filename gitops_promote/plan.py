@@ -806,26 +806,16 @@ def pair_documents(
     if not multi_document:
         n = max(len(source), len(target))
         return [(i if i < len(source) else None, i if i < len(target) else None) for i in range(n)]
-    by_key: dict[tuple[str, str], int] = {}
-    loose_src: list[int] = []
+    by_key: dict[tuple[str, str] | None, list[int]] = {}
     for i, doc in enumerate(source):
-        key = _doc_key(doc)
-        if key is None or key in by_key:
-            loose_src.append(i)
-        else:
-            by_key[key] = i
+        by_key.setdefault(_doc_key(doc), []).append(i)
     used: set[int] = set()
     pairs: list[tuple[int | None, int | None]] = []
-    seen: set[tuple[str, str]] = set()
-    loose_iter = iter(loose_src)
     for j, doc in enumerate(target):
-        key = _doc_key(doc)
-        si: int | None = None
-        if key is not None and key not in seen:
-            seen.add(key)
-            si = by_key.get(key)
-        else:
-            si = next(loose_iter, None)
+        # the next source document with the same kind and name (documents without them: the
+        # next one without them), so a repeated kind/name pairs in order of appearance
+        queue = by_key.get(_doc_key(doc), [])
+        si = queue.pop(0) if queue else None
         if si is not None:
             used.add(si)
         pairs.append((si, j))
@@ -833,11 +823,14 @@ def pair_documents(
     return pairs
 
 
-def _doc_prefix(index: int, doc: Any, multi_document: bool, several: bool) -> tuple[str, str]:
-    """(report path prefix, label for reasons) of the document at result ``index``."""
+def _doc_prefix(
+    index: int, doc: Any, multi_document: bool, several: bool, unique: bool = True
+) -> tuple[str, str]:
+    """(report path prefix, label for reasons) of the document at result ``index``; a kind and
+    name that several documents share is not a unique prefix, so they are numbered."""
     if multi_document:
         key = _doc_key(doc)
-        if key is not None:
+        if key is not None and unique:
             return f"{key[0]}/{key[1]}:", f"{key[0]}/{key[1]}"
         return f"#{index}:", f"#{index}"
     if several:
@@ -868,12 +861,14 @@ def plan_promotion(
     planner = _Planner(rules, source_env, target_env, fill_missing)
     pairs = pair_documents(source, target, rules.multi_document)
     several = len(source) > 1 or len(target) > 1
+    keys = [_doc_key(target[ti] if ti is not None else source[si or 0]) for si, ti in pairs]
     result: list[Any] = []
     for index, (si, ti) in enumerate(pairs):
         sdoc = source[si] if si is not None else MISSING
         tdoc = target[ti] if ti is not None else MISSING
         doc = tdoc if tdoc is not MISSING else sdoc
-        planner.prefix, label = _doc_prefix(index, doc, rules.multi_document, several)
+        unique = keys.count(keys[index]) == 1
+        planner.prefix, label = _doc_prefix(index, doc, rules.multi_document, several, unique)
         planner.kind = _kind_of(tdoc) or _kind_of(sdoc)
         if tdoc is MISSING:
             planner.emit(

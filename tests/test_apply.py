@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import io
+import os
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from gitops_promote.apply import apply_plan, plan_edits
 from gitops_promote.plan import Plan, plan_promotion
@@ -500,3 +505,55 @@ def test_identical_specs_give_identical_bytes(preset: str) -> None:
     plan, _, dst, out = promote(TFY_PROD, TFY_PROD, preset)
     assert plan.changes == ()
     assert out.to_bytes() == dst.to_bytes()
+
+
+# --------------------------------------------------------------------------- generated specs
+
+_scalars = st.one_of(
+    st.integers(-5, 500),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["info", "debug", "a b", "yes", "1.5", "tfy-secret://o:g:k", "x: y", ""]),
+)
+_keys = st.sampled_from(["image", "replicas", "env", "probe", "ports", "labels", "x", "y"])
+_trees = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.dictionaries(_keys, inner, min_size=1, max_size=4),
+        st.lists(inner, min_size=1, max_size=3),
+        st.lists(
+            st.fixed_dictionaries(
+                {"name": st.sampled_from(["a", "b", "c"])}, optional={"v": inner}
+            ),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda d: d["name"],
+        ),
+    ),
+    max_leaves=12,
+)
+_docs = st.dictionaries(_keys, _trees, min_size=1, max_size=5)
+
+
+def _dump(data: Any) -> str:
+    out = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+@settings(
+    max_examples=int(os.environ.get("PLAN_PROPERTY_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(_docs, _docs, st.sampled_from(["truefoundry", "helm-values", "none"]))
+def test_applied_file_holds_the_plan_result(source: Any, target: Any, preset: str) -> None:
+    src = YamlDoc.parse(_dump(source), "staging.yaml")
+    dst = YamlDoc.parse(_dump(target), "prod.yaml")
+    plan = plan_promotion(src.documents(), dst.documents(), PRESETS[preset])
+    out = apply_plan(plan, src, dst)
+    assert_holds_result(plan, out)
+    if not plan.has_writes:
+        assert out.text == dst.text

@@ -373,3 +373,13 @@ def test_fill_missing_false_keeps_absent_retained_paths_absent() -> None:
     filled = plan_promotion([current], [old], keep)
     assert paths(filled)["/team"] == "attention"
     assert filled.result == [{"image": "a:5", "replicas": 7, "team": "shop"}]
+
+
+def test_repeated_kind_and_name_pair_in_order_and_are_numbered() -> None:
+    def cm(value: str) -> dict[str, Any]:
+        return {"kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"k": value}}
+
+    svc = {"kind": "Service", "metadata": {"name": "cfg"}, "spec": {"port": 80}}
+    plan = plan_promotion([svc, cm("1"), cm("2")], [cm("1"), cm("9")], rules(multi=True))
+    assert plan.documents == ((1, 0), (2, 1), (0, None))
+    assert paths(plan) == {"#1:/data/k": "changed", "Service/cfg:": "attention"}

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from gitops_promote.errors import RefusedError
 from gitops_promote.plan import MISSING, Plan, match_rule, plan_promotion
 from gitops_promote.pointer import RulePath, split
+from gitops_promote.presets import PRESETS
 from gitops_promote.rules import EnvVarsRule, RuleSet
 
 KEYS = ["image", "replicas", "autoscaling", "resources", "probe", "ports", "env", "x"]
@@ -342,3 +343,35 @@ def test_added_fail_refuses_exactly_when_a_key_is_new(case: Any) -> None:
         refused = True
     if comparable:
         assert refused == bool(s_keys - t_keys)
+
+
+@st.composite
+def manifests(draw: st.DrawFn) -> list[Any]:
+    """Kubernetes-like documents: a kind and a name from small sets, a spec from the trees."""
+    docs = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["Deployment", "HorizontalPodAutoscaler", "Service"]))
+        name = draw(st.sampled_from(["api", "worker"]))
+        spec = draw(st.dictionaries(st.sampled_from(["replicas", "minReplicas", "x"]), trees(2)))
+        docs.append({"kind": kind, "metadata": {"name": name}, "spec": spec})
+    return docs
+
+
+@PROPS
+@given(manifests(), manifests())
+def test_multi_document_promoting_twice_equals_promoting_once(
+    source: list[Any], target: list[Any]
+) -> None:
+    rules = PRESETS["kubernetes"]
+    first = plan_promotion(source, target, rules)
+    second = plan_promotion(source, first.result, rules)
+    assert not second.has_writes, [c for c in second.changes if c.applied]
+    # every target document is still there, in its place; new ones appended
+    assert first.result[: len(target)] == [
+        first.result[i] for i, (_, ti) in enumerate(first.documents) if ti is not None
+    ]
+    assert len(first.result) >= len(target)
+    for change in first.changes:
+        assert change.path.split(":", 1)[0] in {
+            f"{d['kind']}/{d['metadata']['name']}" for d in [*source, *target]
+        } or change.path.startswith("#")
