@@ -295,7 +295,12 @@ def _keep_retained(
     old_doc = parse_spec(old, path)
     cur_doc = parse_spec(current, path)
     plan = plan_promotion(
-        cur_doc.documents(), old_doc.documents(), keep, source_env="current", target_env="restored"
+        cur_doc.documents(),
+        old_doc.documents(),
+        keep,
+        source_env="current",
+        target_env="restored",
+        fill_missing=False,  # what the old version lacks stays absent, unless it is retained
     )
     if not plan.has_writes:
         return old, []

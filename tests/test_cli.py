@@ -218,6 +218,31 @@ def test_rollback_retain_keeps_current_replicas(
     assert [c["path"] for c in data["retained"]] == ["/replicas"]
 
 
+def test_rollback_retain_does_not_bring_back_keys_added_since(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(
+        repo,
+        "update",
+        "api",
+        "--env",
+        "prod",
+        "--set",
+        "env.NEW_FLAG=1",
+        "--set",
+        "replicas=8",
+        "--set",
+        "autoscaling.max_replicas=10",
+        capsys=capsys,
+    )
+    run_json(repo, "rollback", "api", "--env", "prod", "--to", "v1", "--retain", capsys=capsys)
+    text = repo.read("envs/prod/api.yaml").decode()
+    assert "NEW_FLAG" not in text  # not a retained path: v1 did not have it
+    assert "replicas: 8\n" in text and "max_replicas: 10" in text  # retained: current values
+    v1 = repo.show("HEAD~5", "envs/prod/api.yaml").decode()
+    assert text.replace("replicas: 8\n", "replicas: 3\n").startswith(v1.split("env:")[0])
+
+
 def test_rollback_dry_run_writes_nothing(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     head = repo.head()
     code, out, _ = run(
