@@ -81,6 +81,9 @@ LAYOUTS = st.sampled_from(
         {"mapping": 2, "sequence": 4, "offset": 2, "flow": False},  # helm: `  - x`
         {"mapping": 4, "sequence": 4, "offset": 2, "flow": False},
         {"mapping": 2, "sequence": 2, "offset": 0, "flow": None},  # leaf collections in flow
+        # a comment above every line and at the end of every line
+        {"mapping": 2, "sequence": 2, "offset": 0, "flow": False, "comments": True},
+        {"mapping": 4, "sequence": 4, "offset": 2, "flow": None, "comments": True},
     ]
 )
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,6 +97,14 @@ def dump(data: Any, layout: dict[str, Any]) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     text = out.getvalue()
+    if layout.get("comments"):
+        # every line is one whole node here (no string holds a line break, lines are not
+        # folded): a comment fits above it, at its indentation, and after it
+        lines = []
+        for n, line in enumerate(text.splitlines()):
+            indent = len(line) - len(line.lstrip(" "))
+            lines += [" " * indent + f"# above {n}", f"{line}  # after {n}"]
+        text = "\n".join(lines) + "\n"
     try:  # the dumper can emit text that does not read back (a plain `?0` in a flow list)
         assume(YAML(typ="safe", pure=True).load(text) == data)
     except Exception:
