@@ -457,8 +457,6 @@ class _Tree:
             pending_key[-1] = node
             return
         pending_key[-1] = None
-        if node.kind == "scalar" and key.kind == "scalar":
-            pass
         i = key.end
         while i < len(self.text) and self.text[i] in " \t":
             i += 1
@@ -759,7 +757,14 @@ class _Content:
 
 
 class YamlDoc:
-    """A YAML file (one or more documents) that can be edited without disturbing it."""
+    """A YAML file (one or more documents) that can be edited without disturbing it.
+
+    ``text`` is the file's exact text, except that a byte-order mark and CRLF line endings
+    (when every line ends with CRLF) are taken off; :meth:`to_bytes` puts them back. A missing
+    final newline, trailing spaces, comments and everything else are kept as they are.
+    Parsing refuses (:class:`SpecError` with file, line and column) invalid YAML, duplicate
+    keys, tabs used for indentation and complex (non-scalar) keys.
+    """
 
     filename: str
     text: str
@@ -779,6 +784,7 @@ class YamlDoc:
     # ---- construction / serialisation
     @classmethod
     def parse(cls, text: str, filename: str = "<spec>") -> YamlDoc:
+        """Parse YAML text (a leading BOM and CRLF endings are remembered for ``to_bytes``)."""
         bom = text.startswith(_BOM)
         if bom:
             text = text[1:]
@@ -789,6 +795,7 @@ class YamlDoc:
 
     @classmethod
     def from_bytes(cls, data: bytes, filename: str = "<spec>") -> YamlDoc:
+        """Parse a file's bytes (UTF-8, optionally with a BOM); ``to_bytes`` gives them back."""
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -801,6 +808,7 @@ class YamlDoc:
         return cls.parse(text, filename)
 
     def to_bytes(self) -> bytes:
+        """The file's bytes: the exact inverse of :meth:`from_bytes`."""
         text = self.text.replace("\n", "\r\n") if self._crlf else self.text
         return ((_BOM if self._bom else "") + text).encode("utf-8")
 
@@ -812,24 +820,33 @@ class YamlDoc:
 
     # ---- reading
     def documents(self) -> list[Any]:
+        """Plain data per document (dict with str keys, list, str, int, float, bool, None;
+        timestamps as their text; an empty document is None; merge keys applied). A copy."""
         return copy.deepcopy(self._data)
 
-    def get(self, doc: int, path: Path) -> Any:
+    def _lookup(self, doc: int, path: Path) -> Any:
         if not 0 <= doc < len(self._data):
             raise IndexError(f"document {doc} does not exist in {self.filename}")
         value = self._data[doc]
         for seg in path:
             value = _step(value, seg)
-        return copy.deepcopy(value)
+        return value
+
+    def get(self, doc: int, path: Path) -> Any:
+        """The plain value at ``path`` (a copy); KeyError/IndexError if it is absent."""
+        return copy.deepcopy(self._lookup(doc, path))
 
     def exists(self, doc: int, path: Path) -> bool:
+        """Whether ``path`` exists in document ``doc``."""
         try:
-            self.get(doc, path)
+            self._lookup(doc, path)
         except (KeyError, IndexError):
             return False
         return True
 
     def line_of(self, doc: int, path: Path) -> int | None:
+        """1-based line where the node at ``path`` starts (its key's line for a mapping value,
+        its '-' for a list item); None if there is no such node in the text."""
         if not 0 <= doc < len(self._tree.docs):
             return None
         node = self._tree.docs[doc].root
@@ -927,7 +944,19 @@ class YamlDoc:
 
     # ---- editing
     def edit(self, edits: Sequence[Edit]) -> YamlDoc:
-        """A new document with ``edits`` applied in order; ``self`` is unchanged."""
+        """A new document with ``edits`` applied in order; ``self`` is unchanged.
+
+        Each edit is spliced into the original text: a changed scalar keeps its quoting style
+        and the comment on its line; a new key is inserted in its mapping's indentation after
+        ``after`` (or at the end; a missing ``after`` key also means the end), creating missing
+        parent mappings; a list item is appended with ``path[-1] == len(list)`` (after index
+        ``after`` if given); ``delete`` removes a key's lines, a list item or (``path == ()``)
+        a whole document; ``copy_from`` writes the source node's own text, re-indented. The
+        result is parsed again and must hold exactly the intended data, otherwise a
+        :class:`GitopsPromoteError` is raised. Edits touching values shared through anchors,
+        or that cannot be written without reflowing the file, raise :class:`SpecError`;
+        a missing path to delete or a list index beyond the end raise KeyError/IndexError.
+        """
         edits = list(edits)
         if not edits:
             return self._derive(self.text)
@@ -1216,8 +1245,6 @@ class YamlDoc:
         if pos > node.content and text[pos - 1] == "\n":
             pos -= 1
         e = t.eol(pos)
-        if owner is None or (node.kind in ("map", "seq") and node.style == "flow"):
-            pass
         if owner is None:
             return e
         i = e
@@ -1238,12 +1265,6 @@ class YamlDoc:
                 continue
             break
         return e
-
-    def _entry_start(self, value: _Node) -> int:
-        """Start of the line holding a mapping entry's key or a list item's '-'."""
-        t = self._tree
-        anchor = value.key.start if value.key is not None else value.dash
-        return t.bol(anchor)
 
     # replace ------------------------------------------------------------------------------
     def _replace(self, old: _Node, new: _Content) -> list[_Splice]:
