@@ -273,7 +273,7 @@ def _keyed(items: list[Any]) -> dict[str, Any] | None:
 
 _SECRET_TEXT = re.compile(
     r"tfy-secret://|\$\{\{\s*secrets\.|^vault:|ref\+vault://|sm://|arn:aws:secretsmanager:"
-    r"|\{\{resolve:secretsmanager:|@Microsoft\.KeyVault\(|secretKeyRef|secretRef",
+    r"|\{\{resolve:secretsmanager:|@Microsoft\.KeyVault\(",
     re.IGNORECASE,
 )
 _SECRET_KEYS = frozenset({"secretKeyRef", "secretRef"})

@@ -245,6 +245,7 @@ def test_looks_like_secret_ref() -> None:
     assert looks_like_secret_ref("${{secrets.TOKEN}}")
     assert looks_like_secret_ref({"envFrom": [{"secretRef": {"name": "x"}}]})
     assert not looks_like_secret_ref("postgres://db:5432/shop")
+    assert not looks_like_secret_ref("secretRefreshInterval")  # a word, not a reference
     assert not looks_like_secret_ref(12)
 
 
