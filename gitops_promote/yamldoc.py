@@ -962,7 +962,12 @@ class YamlDoc:
             return self._derive(self.text)
         expected = self.documents()
         for e in edits:
-            _apply_plain(expected, e, self.filename)
+            try:
+                _apply_plain(expected, e, self.filename)
+            except SpecError as err:
+                lines = [self.line_of(e.doc, e.path[:n]) for n in range(len(e.path) + 1)]
+                err.line = max((ln for ln in lines if ln is not None), default=None)
+                raise
         sources = {id(e.copy_from[0]): e.copy_from[0] for e in edits if e.copy_from is not None}
         try:
             return self._edit(edits, expected)
@@ -1241,10 +1246,7 @@ class YamlDoc:
             owner = t.col(node.key.start)
         elif node.dash >= 0:
             owner = t.col(node.dash)
-        pos = node.end
-        if pos > node.content and text[pos - 1] == "\n":
-            pos -= 1
-        e = t.eol(pos)
+        e = t.eol(node.end)
         if owner is None:
             return e
         i = e
@@ -1323,6 +1325,8 @@ class YamlDoc:
                     return [_Splice(a, a, "\n" + "\n".join(new.lines))]
                 return [_Splice(a, a, " " + "\n".join(_join(new)))]
             lead = " "
+            if not text[a : t.eol(a)].strip():
+                b = t.eol(a)  # `key: ` with trailing spaces: write over them
         else:
             lead = ""
         tail_at = t.eol(b)
@@ -1352,11 +1356,11 @@ class YamlDoc:
             # a block collection replaces an inline value: drop the value, lines go below
             begin = old.colon if ctx == "value" and old.start == old.content else a
             if ctx == "root":
-                return (
-                    [_Splice(a, b, "\n".join(new.lines))]
-                    if t.bol(a) == a
-                    else [_Splice(a, b, "\n" + "\n".join(new.lines))]
-                )
+                if t.bol(a) == a:
+                    return [_Splice(a, b, "\n".join(new.lines))]
+                while text[a - 1] == " ":
+                    a -= 1
+                return [_Splice(a, b, "\n" + "\n".join(new.lines))]
             out.append(_Splice(begin, b, ""))
             out.append(_Splice(tail_at, tail_at, "\n" + "\n".join(new.lines)))
             return out
@@ -1749,8 +1753,8 @@ class YamlDoc:
         else:
             body = sep + "\n" + "\n".join(lines)
         n = len(text)
-        if not text:
-            return [_Splice(0, 0, body + "\n")]
+        if not t.docs and not text.strip():
+            return [_Splice(0, n, "\n".join(lines) + "\n")]
         if text.endswith("\n"):
             return [_Splice(n, n, body + "\n")]
         return [_Splice(n, n, "\n" + body)]
@@ -1824,7 +1828,17 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
         raise IndexError(f"document {e.doc} does not exist in {filename}")
     holder: Any = docs
     slot: Any = e.doc
-    for seg in e.path[:-1]:
+
+    def not_container(depth: int, value: Any) -> SpecError:
+        where = "/" + "/".join(str(p) for p in e.path[:depth]) if depth else "the document"
+        full = "/" + "/".join(str(p) for p in e.path)
+        if isinstance(value, list):
+            why = f"{where} is a list and {e.path[depth]!r} is not an index"
+        else:
+            why = f"{where} holds {value!r}, not a mapping"
+        return SpecError(f"cannot set {full}: {why}", file=filename)
+
+    for depth, seg in enumerate(e.path[:-1]):
         cur = holder[slot]
         if cur is None and not e.delete:
             cur = holder[slot] = {}
@@ -1837,11 +1851,15 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
             holder, slot = cur, key
         elif isinstance(cur, list):
             idx = _index(seg)
-            if idx is None or not 0 <= idx < len(cur):
+            if idx is None:
+                raise not_container(depth, cur)
+            if not 0 <= idx < len(cur):
                 raise IndexError(seg)
             holder, slot = cur, idx
-        else:
+        elif e.delete:
             raise KeyError(seg)
+        else:
+            raise not_container(depth, cur)
     cur = holder[slot]
     last = e.path[-1]
     if cur is None and not e.delete:
@@ -1856,7 +1874,9 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
             cur[key] = value
     elif isinstance(cur, list):
         idx = _index(last)
-        if idx is None or not 0 <= idx <= len(cur) or (e.delete and idx == len(cur)):
+        if idx is None:
+            raise not_container(len(e.path) - 1, cur)
+        if not 0 <= idx <= len(cur) or (e.delete and idx == len(cur)):
             raise IndexError(last)
         if e.delete:
             del cur[idx]
@@ -1865,8 +1885,10 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
             cur.insert(len(cur) if after is None else after + 1, value)
         else:
             cur[idx] = value
-    else:
+    elif e.delete:
         raise KeyError(last)
+    else:
+        raise not_container(len(e.path) - 1, cur)
 
 
 def _check_paths(doc: YamlDoc, edits: list[Edit]) -> None:

@@ -791,3 +791,52 @@ def test_to_plain_converts_parser_and_python_values() -> None:
     assert to_plain((1, {2: "x"})) == [1, {"2": "x"}]
     with pytest.raises(TypeError):
         to_plain(object())
+
+
+# ---------------------------------------------------------------- edge cases
+
+
+def test_keep_chomped_block_scalar_keeps_its_trailing_lines() -> None:
+    src = "a: |+\n  x\n\n\nb: 1\n"
+    assert edited(src, Edit(("c",), value=2, after="a")) == "a: |+\n  x\n\n\nc: 2\nb: 1\n"
+    assert edited(src, Edit(("a",), value="z")) == "a: z\nb: 1\n"
+
+
+def test_empty_values_with_trailing_spaces() -> None:
+    assert edited("l:\n- \n- b\n", Edit(("l", 0), value="z")) == "l:\n- z\n- b\n"
+    assert edited("k: \nb: 1\n", Edit(("k",), value=1)) == "k: 1\nb: 1\n"
+    assert edited("k: \nb: 1\n", Edit(("k",), value={"z": 1})) == "k:\n  z: 1\nb: 1\n"
+
+
+def test_scalar_document_and_empty_file() -> None:
+    assert edited("--- hello\n", Edit((), value="bye")) == "--- bye\n"
+    assert edited("--- hello\n", Edit((), value={"a": 1})) == "---\na: 1\n"
+    assert edited("", Edit((), doc=0, value={"a": 1})) == "a: 1\n"
+    assert edited("# c\n", Edit((), doc=0, value=[1])) == "# c\n---\n- 1\n"
+
+
+def test_document_end_marker_and_directives_stay() -> None:
+    assert edited("a: 1\n...\n", Edit(("b",), value=2)) == "a: 1\nb: 2\n...\n"
+    src = "%YAML 1.2\n---\na: 1\n"
+    assert edited(src, Edit(("a",), value=2)) == "%YAML 1.2\n---\na: 2\n"
+
+
+def test_quoted_and_numeric_keys() -> None:
+    src = "\"key\": 1\n'k2': 2\n8080: x\n"
+    out = edited(src, Edit(("key",), value=5), Edit(("k2",), delete=True), Edit((8080,), value=1))
+    assert out == '"key": 5\n8080: 1\n'
+
+
+@pytest.mark.parametrize(
+    ("src", "path", "line", "words"),
+    [
+        ("x: 1\na: b\n", ("a", "c"), 2, "/a holds 'b', not a mapping"),
+        ("a: [1, 2]\n", ("a", "x"), 1, "/a is a list and 'x' is not an index"),
+    ],
+)
+def test_setting_below_a_scalar_or_list_is_a_spec_error(
+    src: str, path: tuple[str, ...], line: int, words: str
+) -> None:
+    with pytest.raises(SpecError) as info:
+        YamlDoc.parse(src, "f.yaml").edit([Edit(path, value=1)])
+    assert info.value.line == line and words in info.value.message
