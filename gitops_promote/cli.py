@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -205,6 +205,31 @@ _token_option = click.option(
 )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _version_write_options(func: F) -> F:
+    """Options shared by the commands that write a new version (update, rollback)."""
+    for option in reversed(
+        [
+            click.option("--dry-run", is_flag=True, help="Show the diff; write nothing."),
+            click.option(
+                "--push", is_flag=True, help="Push the commit to origin (rebasing if it moved on)."
+            ),
+            click.option("--message", "-m", metavar="TEXT", help="Commit message text."),
+            click.option(
+                "--pr",
+                is_flag=True,
+                help="Put the new version on a branch with a pull request instead.",
+            ),
+            _provider_option,
+            _token_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.argument("service")
 @click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
@@ -254,12 +279,7 @@ def show(opts: Options, service: str, env: str, version: str | None) -> int:
     help="JSON Pointer (/image/image_uri) or dotted (image.image_uri) path; VALUE is a YAML "
     "scalar ('3' is a string, 3 a number). Repeatable.",
 )
-@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
-@click.option("--push", is_flag=True, help="Push the commit to origin (rebasing if it moved on).")
-@click.option("--message", "-m", metavar="TEXT", help="Commit message summary.")
-@click.option("--pr", is_flag=True, help="Put the update on a branch with a pull request.")
-@_provider_option
-@_token_option
+@_version_write_options
 @click.pass_obj
 def update(
     opts: Options,
@@ -290,12 +310,7 @@ def update(
 @click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
 @click.option("--to", "to", required=True, metavar="vN|SHA|previous", help="Version to restore.")
 @click.option("--retain", is_flag=True, help="Keep the current values of retained paths.")
-@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
-@click.option("--push", is_flag=True, help="Push the commit to origin (rebasing if it moved on).")
-@click.option("--message", "-m", metavar="TEXT", help="Extra text for the commit message.")
-@click.option("--pr", is_flag=True, help="Put the rollback on a branch with a pull request.")
-@_provider_option
-@_token_option
+@_version_write_options
 @click.pass_obj
 def rollback(
     opts: Options,

@@ -144,6 +144,56 @@ def _refuse_dirty(ws: Workspace, spec: SpecRef) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Written:
+    version: str
+    commit: str
+    pushed: bool
+    published: Published | None
+
+
+def _write_version(
+    ws: Workspace,
+    spec: SpecRef,
+    kind: str,
+    content: bytes,
+    message: str,
+    diff: str,
+    next_label: str,
+    publisher: Publisher,
+    pr: bool,
+) -> _Written:
+    """Commit ``content`` as the spec's next version on its base branch, or (``pr``) on branch
+    ``gitops-promote/<kind>/<env>/<service>`` with a pull request showing ``diff``."""
+    if pr:
+        from .render import diff_pr_body
+
+        published = publish_branch(
+            ws.repo,
+            f"gitops-promote/{kind}/{spec.env.name}/{spec.service}",
+            spec.branch,
+            spec.commit,
+            [BranchCommit({spec.path: content}, message)],
+            message.splitlines()[0],
+            diff_pr_body(message, diff, spec.path),
+            publisher,
+        )
+        return _Written(next_label, published.commit, published.pushed, published)
+    _refuse_dirty(ws, spec)
+    result = ws.repo.commit_files(
+        spec.branch,
+        {spec.path: content},
+        message,
+        expected_tip=spec.commit,
+        push=publisher.push,
+        auth=publisher.auth,
+    )
+    from .history import versions
+
+    label = f"v{len(versions(ws.repo, spec.path, result.sha))}"
+    return _Written(label, result.sha, result.pushed, None)
+
+
 def update(
     ws: Workspace,
     service: str,
@@ -186,54 +236,20 @@ def update(
             service, env, spec.path, spec.branch, next_label, None, changes, diff, True
         )
     msg = messages.update_message(env, service, [(c.path, c.old, c.new) for c in changes], message)
-    publisher = publisher or Publisher()
-    if pr:
-        from .render import diff_pr_body
-
-        published = publish_branch(
-            ws.repo,
-            f"gitops-promote/update/{env}/{service}",
-            spec.branch,
-            spec.commit,
-            [BranchCommit({spec.path: new_bytes}, msg)],
-            msg.splitlines()[0],
-            diff_pr_body(msg, diff, spec.path),
-            publisher,
-        )
-        return UpdateResult(
-            service,
-            env,
-            spec.path,
-            spec.branch,
-            next_label,
-            published.commit,
-            changes,
-            diff,
-            pushed=published.pushed,
-            published=published,
-        )
-    _refuse_dirty(ws, spec)
-    result = ws.repo.commit_files(
-        spec.branch,
-        {spec.path: new_bytes},
-        msg,
-        expected_tip=spec.commit,
-        push=publisher.push,
-        auth=publisher.auth,
+    written = _write_version(
+        ws, spec, "update", new_bytes, msg, diff, next_label, publisher or Publisher(), pr
     )
-    from .history import versions
-
-    label = f"v{len(versions(ws.repo, spec.path, result.sha))}"
     return UpdateResult(
         service,
         env,
         spec.path,
         spec.branch,
-        label,
-        result.sha,
+        written.version,
+        written.commit,
         changes,
         diff,
-        pushed=result.pushed,
+        pushed=written.pushed,
+        published=written.published,
     )
 
 
@@ -362,37 +378,13 @@ def rollback(
         message,
         [c.path for c in kept],
     )
-    publisher = publisher or Publisher()
-    if pr:
-        from .render import diff_pr_body
-
-        published = publish_branch(
-            ws.repo,
-            f"gitops-promote/rollback/{env}/{service}",
-            spec.branch,
-            spec.commit,
-            [BranchCommit({spec.path: restored}, msg)],
-            msg.splitlines()[0],
-            diff_pr_body(msg, outcome.diff, spec.path),
-            publisher,
-        )
-        return replace(
-            outcome,
-            new_version=new_label,
-            commit=published.commit,
-            pushed=published.pushed,
-            published=published,
-        )
-    _refuse_dirty(ws, spec)
-    result = ws.repo.commit_files(
-        spec.branch,
-        {spec.path: restored},
-        msg,
-        expected_tip=spec.commit,
-        push=publisher.push,
-        auth=publisher.auth,
+    written = _write_version(
+        ws, spec, "rollback", restored, msg, outcome.diff, new_label, publisher or Publisher(), pr
     )
-    from .history import versions
-
-    label = f"v{len(versions(ws.repo, spec.path, result.sha))}"
-    return replace(outcome, new_version=label, commit=result.sha, pushed=result.pushed)
+    return replace(
+        outcome,
+        new_version=written.version,
+        commit=written.commit,
+        pushed=written.pushed,
+        published=written.published,
+    )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitops_promote.cli import main
 
 from .gitrepo import GitRepo
 
@@ -65,3 +71,18 @@ def make_sample(repo: GitRepo) -> GitRepo:
 
 def sample_repo(path: Path) -> GitRepo:
     return make_sample(GitRepo(path))
+
+
+def run(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process against ``repo``: (exit code, stdout, stderr)."""
+    code = main(["--repo", str(repo.path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """Run with ``--output json``, expect exit 0, return the parsed document."""
+    code, out, err = run(repo, "--output", "json", *args, capsys=capsys)
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote.cli import main
-
 from .gitrepo import GitRepo
-from .sample import api_spec, sample_repo
+from .sample import api_spec, run, run_json, sample_repo
 
 BRANCH = "gitops-promote/staging-to-prod/api"
 
@@ -18,18 +16,6 @@ BRANCH = "gitops-promote/staging-to-prod/api"
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     return sample_repo(tmp_path / "gitops")
-
-
-def run(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["--repo", str(repo.path), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
-    code, out, err = run(repo, "--output", "json", *args, capsys=capsys)
-    assert code == 0, err
-    return json.loads(out)  # type: ignore[no-any-return]
 
 
 def test_diff_reports_every_difference_in_one_category_and_writes_nothing(
