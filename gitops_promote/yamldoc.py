@@ -567,7 +567,7 @@ def _plain_ok(s: str, flow: bool = False) -> bool:
     1.2 readers alike."""
     if not s or s != s.strip() or "\n" in s or _NONPRINTABLE.search(s) or _LINE_BREAKS.search(s):
         return False
-    if "\t" in s:
+    if "\t" in s or "\ufeff" in s:
         return False
     if s[0] in "[]{},#&*!|>'\"%@`":
         return False
@@ -575,7 +575,7 @@ def _plain_ok(s: str, flow: bool = False) -> bool:
         return False
     if ": " in s or " #" in s or s.endswith(":"):
         return False
-    if flow and any(c in s for c in ",[]{}"):
+    if flow and any(c in s for c in ",[]{}:"):
         return False
     if s in ("<<", "=") or s.startswith("---") or s.startswith("..."):
         return False
@@ -596,7 +596,12 @@ def _double(s: str) -> str:
 
 
 def _single_ok(s: str) -> bool:
-    return "\n" not in s and not _NONPRINTABLE.search(s) and not _LINE_BREAKS.search(s)
+    return (
+        "\n" not in s
+        and "\ufeff" not in s
+        and not _NONPRINTABLE.search(s)
+        and not _LINE_BREAKS.search(s)
+    )
 
 
 def _single(s: str) -> str:
