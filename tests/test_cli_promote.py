@@ -221,3 +221,16 @@ def test_check_passes_on_a_consistent_repository_and_flags_invalid_yaml(
     repo.write({"envs/dev/api.yaml": "name: api\n  bad: indent\n"})
     code, out, _ = run(repo, "check", capsys=capsys)
     assert code == 1 and out.startswith("envs/dev/api.yaml:2:")
+
+
+def test_status_reports_an_invalid_spec_instead_of_failing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"envs/dev/api.yaml": "name: api\nimage: [unclosed\n"}, "broken dev spec")
+    data = run_json(repo, "status", capsys=capsys)
+    (api,) = data["services"]
+    assert "envs/dev/api.yaml:" in api["envs"]["dev"]["error"]
+    assert api["envs"]["prod"]["version"] == "v3"
+    drift = {(d["from"], d["to"]): d for d in api["drift"]}
+    assert drift[("dev", "staging")]["in_sync"] is False
+    assert drift[("staging", "prod")]["pending"] == 2
