@@ -6,6 +6,7 @@ import copy
 import io
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -265,3 +266,15 @@ def test_copy_any_node_anywhere(
     else:
         holder[tpath[-1]] = at(source, spath)
     assert out.documents() == [expected]
+
+
+@FAST
+@given(SCALARS, st.sampled_from(["plain", "'single'", '"double"']))
+def test_written_scalars_read_the_same_in_a_yaml_1_1_reader(value: Any, old: str) -> None:
+    # kubectl, Helm and PyYAML read YAML 1.1: `on` is a boolean there, `012` octal, `1:20` a
+    # number. A new value must mean the same to them as to a YAML 1.2 reader.
+    pyyaml = pytest.importorskip("yaml")
+    doc = YamlDoc.parse(f"key: {old}  # c\nflow: [{old}, x]\n")
+    out = doc.edit([Edit(("key",), value=value), Edit(("flow", 0), value=value)])
+    assert out.get(0, ("key",)) == value
+    assert pyyaml.safe_load(out.text) == {"key": value, "flow": [value, "x"]}
