@@ -74,9 +74,52 @@ def _report_error(err: GitopsPromoteError) -> None:
             pass
 
 
+_GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
+_GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
+_COMMAND_WITH_VALUE = (
+    "--env", "--set", "--to", "--from", "--message", "-m", "--version", "--provider",
+    "--token", "--pr-body-file", "--dir",
+)  # fmt: skip
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Let the global options also follow the command (``status --output json``).
+
+    They are moved in front of the command; values of the command's own options are skipped,
+    so ``--message -v`` stays a message.
+    """
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in _GLOBAL_WITH_VALUE else 1
+    if i >= len(args):
+        return list(args)
+    moved: list[str] = []
+    kept: list[str] = []
+    rest = list(args[i + 1 :])
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":
+            kept += rest[j:]
+            break
+        if arg in _GLOBAL_WITH_VALUE and j + 1 < len(rest):
+            moved += rest[j : j + 2]
+            j += 2
+        elif arg.split("=", 1)[0] in _GLOBAL_WITH_VALUE or arg in _GLOBAL_FLAGS:
+            moved.append(arg)
+            j += 1
+        elif arg in _COMMAND_WITH_VALUE and j + 1 < len(rest):
+            kept += rest[j : j + 2]
+            j += 2
+        else:
+            kept.append(arg)
+            j += 1
+    return [*args[:i], *moved, args[i], *kept]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (SPEC section 4)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     try:
         rv = cli.main(args=args, prog_name="gitops-promote", standalone_mode=False)
     except click.exceptions.Exit as exc:

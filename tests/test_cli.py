@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,33 @@ def test_rollback_pr_with_the_local_provider_makes_a_branch_and_prints_the_body(
     assert repo.head() == head and repo.status() == ""
     assert repo.show(branch, "envs/prod/api.yaml") == repo.show("HEAD~3", "envs/prod/api.yaml")
     assert repo.git("log", "-1", "--format=%s", branch) == "rollback(prod/api): v3 -> v1 as v4"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (["status", "--output", "json"], ["--output", "json", "status"]),
+        (["history", "api", "--env", "prod", "-v"], ["-v", "history", "api", "--env", "prod"]),
+        (["--repo", "r", "check", "--output=json"], ["--repo", "r", "--output=json", "check"]),
+        (
+            ["update", "api", "-m", "-v", "--set", "-q=1"],
+            ["update", "api", "-m", "-v", "--set", "-q=1"],
+        ),
+        (
+            ["show", "api", "--env", "p", "--version", "v2"],
+            ["show", "api", "--env", "p", "--version", "v2"],
+        ),
+        (["--version"], ["--version"]),
+    ],
+)
+def test_global_options_may_follow_the_command(given: list[str], expected: list[str]) -> None:
+    from gitops_promote.cli import hoist_global_options
+
+    assert hoist_global_options(given) == expected
+
+
+def test_output_json_after_the_command(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["--repo", str(repo.path), "history", "api", "--env", "prod", "--output", "json"]) == 0
+    )
+    assert json.loads(capsys.readouterr().out)["versions"][0]["version"] == "v3"
