@@ -12,6 +12,7 @@ edit is refused instead of returning a wrong file.
 from __future__ import annotations
 
 import bisect
+import contextvars
 import copy
 import datetime
 import itertools
@@ -608,7 +609,14 @@ def _single(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+# Off while an edit is retried in the plainest form (after a block scalar met text around it
+# that changed its meaning, e.g. spaces-only lines below it).
+_LITERALS: contextvars.ContextVar[bool] = contextvars.ContextVar("_LITERALS", default=True)
+
+
 def _literal_ok(s: str) -> bool:
+    if not _LITERALS.get():
+        return False
     if "\n" not in s or _LINE_BREAKS.search(s) or _NONPRINTABLE.search(s):
         return False
     lines = s.rstrip("\n").split("\n")
@@ -977,14 +985,18 @@ class YamlDoc:
         try:
             return self._edit(edits, expected)
         except GitopsPromoteError as err:
-            if not sources or type(err) is not GitopsPromoteError:
+            if type(err) is not GitopsPromoteError:
                 raise
-        # a copied text did not mean the same in this file (anchors, say): render the values
+        # The text did not mean what was intended: a copied text met different anchors, or a
+        # new block scalar met the text around it. Retry in the plainest form: values rendered
+        # from data, multi-line strings double-quoted. The result is verified all the same.
         for src in sources.values():
             src._copy_text = False
+        token = _LITERALS.set(False)
         try:
             return self._edit(edits, expected)
         finally:
+            _LITERALS.reset(token)
             for src in sources.values():
                 src._copy_text = True
 
@@ -1574,6 +1586,8 @@ class YamlDoc:
             assert lines is not None
         _prev_key, prev_val = self._after_pair(parent, e.after if len(missing) == 1 else None)
         at = self._extent_end(prev_val)
+        if at == len(t.text):
+            return [*self._open_end(), _Splice(at, at, "\n" + "\n".join(lines), entry=True)]
         return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
 
     def _after_pair(self, parent: _Node, after: str | int | None) -> tuple[_Node, _Node]:
@@ -1631,6 +1645,8 @@ class YamlDoc:
                 lay = _Layout(**{**lay.__dict__, "item_indent": first.content - first.dash})
             lines = _Renderer(lay).item(value, dash_col)
         at = self._extent_end(prev)
+        if at == len(t.text):
+            return [*self._open_end(), _Splice(at, at, "\n" + "\n".join(lines), entry=True)]
         return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
 
     def _copied_item(
@@ -1762,7 +1778,28 @@ class YamlDoc:
             return [_Splice(0, n, "\n".join(lines) + "\n")]
         if text.endswith("\n"):
             return [_Splice(n, n, body + "\n")]
-        return [_Splice(n, n, "\n" + body)]
+        return [*self._open_end(), _Splice(n, n, "\n" + body)]
+
+    def _open_end(self) -> list[_Splice]:
+        """Before text is appended to a file that ends without a newline: a block scalar ending
+        the file has no final line break, which clip (or keep) chomping would gain once a line
+        follows; strip chomping (`|-`) keeps its value."""
+        t = self._tree
+        if t.text.endswith("\n") or not t.docs or t.docs[-1].root is None:
+            return []
+        node: _Node = t.docs[-1].root
+        while node.kind in ("map", "seq") and node.block and (node.pairs or node.items):
+            node = node.pairs[-1][1] if node.kind == "map" else node.items[-1]
+        if not node.is_block_scalar or node.end != len(t.text):
+            return []
+        header_end = t.eol(node.content)
+        header = t.text[node.content : header_end].split("#")[0].rstrip()
+        if "-" in header:
+            return []
+        plus = header.find("+")
+        if plus >= 0:
+            return [_Splice(node.content + plus, node.content + plus + 1, "-")]
+        return [_Splice(node.content + 1, node.content + 1, "-")]
 
     def _doc_lines(self, value: Any) -> list[str]:
         r = _Renderer(self.layout)

@@ -840,3 +840,20 @@ def test_setting_below_a_scalar_or_list_is_a_spec_error(
     with pytest.raises(SpecError) as info:
         YamlDoc.parse(src, "f.yaml").edit([Edit(path, value=1)])
     assert info.value.line == line and words in info.value.message
+
+
+def test_appending_after_a_block_scalar_that_ends_the_file_without_newline() -> None:
+    # `|` at the very end has no final line break; once a line follows it would gain one
+    assert edited("a: |\n  x", Edit(("b",), value=1)) == "a: |-\n  x\nb: 1"
+    assert edited("a: |+\n  x", Edit(("b",), value=1)) == "a: |-\n  x\nb: 1"
+    assert edited("l:\n- >\n  x", Edit(("l", 1), value=1)) == "l:\n- >-\n  x\n- 1"
+    assert edited("a: |\n  x", Edit((), doc=1, value={"b": 1})) == "a: |-\n  x\n---\nb: 1"
+
+
+def test_multiline_string_falls_back_to_double_quotes_when_a_block_would_change() -> None:
+    # a spaces-only line below would become part of a `|` block: write it double-quoted
+    src = "a:\n  - x\n  - y\n      \nb: 1\n"
+    out = edited(src, Edit(("a", 1), value="m\nl\n"))
+    assert out == 'a:\n  - x\n  - "m\\nl\\n"\n      \nb: 1\n'
+    # at the end of a file without a final newline, a clipped block cannot end the value
+    assert edited("a: x", Edit(("a",), value="m\nl\n")) == 'a: "m\\nl\\n"'
