@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import messages
 from .errors import UsageError
-from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
+from .publish import (
+    BranchCommit,
+    Published,
+    Publisher,
+    close_stale,
+    pr_fields,
+    publish_branch,
+)
 from .workspace import SpecRef, Workspace, parse_spec
 
 if TYPE_CHECKING:
@@ -66,15 +73,15 @@ class PromotionResult:
 
     def to_json(self) -> dict[str, Any]:
         pub = self.published
-        pr = pub.pr if pub else None
+        fields = pr_fields(pub)
         return {
             "from": self.source_env,
             "to": self.target_env,
             "services": [s.to_json() for s in self.services],
-            "branch": pub.branch if pub else None,
+            "branch": fields["branch"],
             "commit": pub.commit if pub else None,
-            "pr_url": pr.url if pr else None,
-            "pr_number": pr.number if pr else None,
+            "pr_url": fields["pr_url"],
+            "pr_number": fields["pr_number"],
             "closed_pr_url": self.closed.url if self.closed else None,
         }
 

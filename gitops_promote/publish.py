@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import GitopsPromoteError, ProviderError, RefusedError
 
@@ -53,6 +53,16 @@ class Published:
     pr: PullRequestRef | None
     title: str = ""
     body: str = ""
+
+
+def pr_fields(pub: Published | None) -> dict[str, Any]:
+    """The JSON fields every writing command reports about its branch and pull request."""
+    pr = pub.pr if pub else None
+    return {
+        "branch": pub.branch if pub else None,
+        "pr_url": pr.url if pr else None,
+        "pr_number": pr.number if pr else None,
+    }
 
 
 def _existing_matches(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import messages
 from .errors import NotFoundError, RefusedError
-from .publish import BranchCommit, Published, Publisher, publish_branch
+from .publish import BranchCommit, Published, Publisher, pr_fields, publish_branch
 from .setpath import parse_set, resolve_set
 from .workspace import SpecRef, Workspace, parse_spec
 
@@ -119,16 +119,13 @@ class UpdateResult:
     published: Published | None = None
 
     def to_json(self) -> dict[str, Any]:
-        pr = self.published.pr if self.published else None
         return {
             "service": self.service,
             "env": self.env,
             "version": self.version,
             "commit": self.commit,
             "changed": [c.to_json() for c in self.changed],
-            "branch": self.published.branch if self.published else None,
-            "pr_url": pr.url if pr else None,
-            "pr_number": pr.number if pr else None,
+            **pr_fields(self.published),
         }
 
 
@@ -275,7 +272,6 @@ class RollbackResult:
     published: Published | None = None
 
     def to_json(self) -> dict[str, Any]:
-        pr = self.published.pr if self.published else None
         return {
             "service": self.service,
             "env": self.env,
@@ -284,9 +280,7 @@ class RollbackResult:
             "new_version": self.new_version,
             "commit": self.commit,
             "retained": [c.to_json() for c in self.retained],
-            "branch": self.published.branch if self.published else None,
-            "pr_url": pr.url if pr else None,
-            "pr_number": pr.number if pr else None,
+            **pr_fields(self.published),
         }
 
 

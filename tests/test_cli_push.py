@@ -12,15 +12,9 @@ from .gitrepo import GitRepo
 from .sample import sample_repo
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    r = sample_repo(tmp_path / "gitops")
-    r.make_origin(tmp_path / "origin.git")
-    return r
-
-
-def test_update_push_lands_on_origin(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(
+def push_update(repo: GitRepo) -> int:
+    """``update api --env prod --set replicas=4 --push`` in ``repo``."""
+    return main(
         [
             "--repo",
             str(repo.path),
@@ -33,6 +27,17 @@ def test_update_push_lands_on_origin(repo: GitRepo, capsys: pytest.CaptureFixtur
             "--push",
         ]
     )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = sample_repo(tmp_path / "gitops")
+    r.make_origin(tmp_path / "origin.git")
+    return r
+
+
+def test_update_push_lands_on_origin(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = push_update(repo)
     assert rc == 0, capsys.readouterr().err
     assert repo.git("rev-parse", "origin/main") == repo.head()
     origin_head = repo.git("ls-remote", "origin", "refs/heads/main").split()[0]
@@ -48,19 +53,7 @@ def test_push_rebases_when_the_remote_moved_on_with_another_file(
         "dev tweak",
     )
     other.git("push", "-q", "origin", "main")
-    rc = main(
-        [
-            "--repo",
-            str(repo.path),
-            "update",
-            "api",
-            "--env",
-            "prod",
-            "--set",
-            "replicas=4",
-            "--push",
-        ]
-    )
+    rc = push_update(repo)
     assert rc == 0, capsys.readouterr().err
     remote = repo.git("ls-remote", "origin", "refs/heads/main").split()[0]
     assert remote == repo.head()
@@ -87,19 +80,7 @@ def test_push_stops_on_a_conflict_and_leaves_everything_as_it_was(
     other.git("push", "-q", "origin", "main")
     upstream = other.head()
     head, spec = repo.head(), repo.read("envs/prod/api.yaml")
-    rc = main(
-        [
-            "--repo",
-            str(repo.path),
-            "update",
-            "api",
-            "--env",
-            "prod",
-            "--set",
-            "replicas=4",
-            "--push",
-        ]
-    )
+    rc = push_update(repo)
     err = capsys.readouterr().err
     assert rc == 1
     assert upstream[:7] in err and "hotfix: scale prod" in err
@@ -121,19 +102,7 @@ def test_unreachable_remote_fails_with_exit_1_and_changes_nothing(
 ) -> None:
     repo.git("remote", "set-url", "origin", str(tmp_path / "gone.git"))
     head = repo.head()
-    rc = main(
-        [
-            "--repo",
-            str(repo.path),
-            "update",
-            "api",
-            "--env",
-            "prod",
-            "--set",
-            "replicas=4",
-            "--push",
-        ]
-    )
+    rc = push_update(repo)
     assert rc == 1
     assert capsys.readouterr().err.startswith("error: ")
     assert repo.head() == head and repo.status() == ""
