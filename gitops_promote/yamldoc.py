@@ -1001,28 +1001,17 @@ class YamlDoc:
                 src._copy_text = True
 
     def _edit(self, edits: list[Edit], expected: list[Any]) -> YamlDoc:
-        try:
-            _check_paths(self, edits)
-            splices: list[_Splice] = []
-            for i, e in enumerate(edits):
-                for s in self._plan(e):
-                    s.order = i
-                    splices.append(s)
-            _check_splices(splices)
-            text = _apply(self.text, splices)
-        except _Sequential:
-            cur = self
-            for e in edits:
-                cur = cur._derive(_apply(cur.text, cur._plan(e)))
-            text = cur.text
-        try:
-            result = self._derive(text)
-        except SpecError as err:
-            raise GitopsPromoteError(
-                f"internal error: the edit would produce invalid YAML ({err.message}); "
-                "nothing was written",
-                file=self.filename,
-            ) from None
+        # Edits are planned in batches against one parse and spliced together; an edit that
+        # addresses what an earlier one creates, moves or removes starts a new batch, planned
+        # on the text the earlier batch produced.
+        cur = self
+        batch: list[Edit] = []
+        for e in edits:
+            if batch and _depends(cur, batch, e):
+                cur = cur._reparse(cur._splice(batch))
+                batch = []
+            batch.append(e)
+        result = cur._reparse(cur._splice(batch))
         if not _same(result._data, expected):
             raise GitopsPromoteError(
                 "internal error: the edited file would not contain the intended values; "
@@ -1030,6 +1019,32 @@ class YamlDoc:
                 file=self.filename,
             )
         return result
+
+    def _splice(self, batch: list[Edit]) -> str:
+        """The text with ``batch`` applied (one pass when the edits' splices are disjoint)."""
+        try:
+            splices: list[_Splice] = []
+            for i, e in enumerate(batch):
+                for s in self._plan(e):
+                    s.order = i
+                    splices.append(s)
+            _check_splices(splices)
+            return _apply(self.text, splices)
+        except _Sequential:
+            cur = self
+            for e in batch[:-1]:
+                cur = cur._reparse(_apply(cur.text, cur._plan(e)))
+            return _apply(cur.text, cur._plan(batch[-1]))
+
+    def _reparse(self, text: str) -> YamlDoc:
+        try:
+            return self._derive(text)
+        except SpecError as err:
+            raise GitopsPromoteError(
+                f"internal error: the edit would produce invalid YAML ({err.message}); "
+                "nothing was written",
+                file=self.filename,
+            ) from None
 
     # planning one edit -------------------------------------------------------------------
     def _plan(self, e: Edit) -> list[_Splice]:
@@ -1933,27 +1948,28 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
         raise not_container(len(e.path) - 1, cur)
 
 
-def _check_paths(doc: YamlDoc, edits: list[Edit]) -> None:
-    """Raise :class:`_Sequential` when an edit addresses what an earlier one creates, moves or
-    removes (then the edits are planned one at a time)."""
-    if len(edits) > 1 and any(e.path == () for e in edits):
-        raise _Sequential
-    paths = [(e, [str(x) for x in e.path]) for e in edits]
-    for i, (e1, s1) in enumerate(paths):
-        for e2, s2 in paths[i + 1 :]:
-            if e1.doc != e2.doc:
-                continue
-            n = min(len(s1), len(s2))
-            if s1[:n] == s2[:n]:
-                raise _Sequential
-            # inserting or deleting a list item shifts the indices of its siblings
-            common = 0
-            while s1[common] == s2[common]:
-                common += 1
-            for e in (e1, e2):
-                item = len(e.path) == common + 1 and _index(e.path[common]) is not None
-                if item and (e.delete or not doc.exists(e.doc, e.path)):
-                    raise _Sequential
+def _depends(doc: YamlDoc, batch: list[Edit], e: Edit) -> bool:
+    """Whether ``e`` addresses what an edit of ``batch`` creates, moves or removes: a path
+    inside (or above) another's, a list whose items another inserts or deletes, any
+    whole-document edit."""
+    if e.path == () or any(b.path == () for b in batch):
+        return True
+    s1 = [str(x) for x in e.path]
+    for b in batch:
+        if b.doc != e.doc:
+            continue
+        s2 = [str(x) for x in b.path]
+        n = min(len(s1), len(s2))
+        if s1[:n] == s2[:n]:
+            return True
+        common = 0
+        while s1[common] == s2[common]:
+            common += 1
+        for x in (e, b):
+            item = len(x.path) == common + 1 and _index(x.path[common]) is not None
+            if item and (x.delete or not doc.exists(x.doc, x.path)):
+                return True
+    return False
 
 
 def _check_splices(splices: list[_Splice]) -> None:
@@ -1972,8 +1988,8 @@ def _apply(text: str, splices: list[_Splice]) -> str:
     parts: list[str] = []
     pos = 0
     for s in ordered:
-        if s.a < pos:
-            raise _Sequential
+        if s.a < pos:  # disjointness is checked before: this would be a planning bug
+            raise GitopsPromoteError("internal error: overlapping changes; nothing was written")
         parts.append(text[pos : s.a])
         parts.append(s.text)
         pos = max(pos, s.b)

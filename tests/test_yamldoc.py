@@ -857,3 +857,25 @@ def test_multiline_string_falls_back_to_double_quotes_when_a_block_would_change(
     assert out == 'a:\n  - x\n  - "m\\nl\\n"\n      \nb: 1\n'
     # at the end of a file without a final newline, a clipped block cannot end the value
     assert edited("a: x", Edit(("a",), value="m\nl\n")) == 'a: "m\\nl\\n"'
+
+
+def test_independent_edits_are_verified_with_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = YamlDoc.parse(SPEC)
+    parses = []
+    real = yamldoc._Tree.__init__
+
+    def counting(self: yamldoc._Tree, text: str, filename: str) -> None:
+        parses.append(text)
+        real(self, text, filename)
+
+    monkeypatch.setattr(yamldoc._Tree, "__init__", counting)
+    edits = [Edit(("image", "tag"), value="2"), Edit(("replicas",), value=4)]
+    edits += [Edit(("env", f"K{i}"), value=i) for i in range(8)]
+    doc.edit(edits)
+    assert len(parses) == 1
+    # a list delete shifts indices: the edits after it are planned on the new text
+    parses.clear()
+    doc.edit(
+        [Edit(("ports", 0), delete=True), Edit(("ports", 0), value=1), Edit(("name",), value="x")]
+    )
+    assert len(parses) == 2
