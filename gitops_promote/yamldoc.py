@@ -955,6 +955,15 @@ class YamlDoc:
                 return t.col(v.content) - t.col(k.start)
         return self.layout.seq_offset
 
+    def _map_indent_for(self, parent: _Node | None) -> int:
+        """Indentation of block mappings that are values in ``parent`` (the file's otherwise)."""
+        t = self._tree
+        if parent is not None:
+            for k, v in parent.pairs:
+                if v.kind == "map" and v.block and t.col(v.content) > t.col(k.start):
+                    return t.col(v.content) - t.col(k.start)
+        return self.layout.map_indent
+
     # ---- editing
     def edit(self, edits: Sequence[Edit]) -> YamlDoc:
         """A new document with ``edits`` applied in order; ``self`` is unchanged.
@@ -1143,7 +1152,7 @@ class YamlDoc:
         key_col = t.col(old.key.start)
         if value_kind == "seq":
             return key_col + self._seq_offset_for(old.parent)
-        return key_col + self.layout.map_indent
+        return key_col + self._map_indent_for(old.parent)
 
     def _literal_col(self, old: _Node | None, ctx: str, col: int | None) -> int:
         t = self._tree
@@ -1478,7 +1487,7 @@ class YamlDoc:
     def _entry_lines(self, e: Edit, keys: Path, col: int, parent: _Node | None) -> list[str] | None:
         """Lines of ``keys[0]: {keys[1]: ... value}`` at ``col`` (None: copy not possible)."""
         r = _Renderer(self.layout)
-        mi = self.layout.map_indent
+        mi = self._map_indent_for(parent)
         head: list[str] = []
         c = col
         for k in keys[:-1]:

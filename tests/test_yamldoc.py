@@ -879,3 +879,9 @@ def test_independent_edits_are_verified_with_one_parse(monkeypatch: pytest.Monke
         [Edit(("ports", 0), delete=True), Edit(("ports", 0), value=1), Edit(("name",), value="x")]
     )
     assert len(parses) == 2
+
+
+def test_mapping_indentation_follows_the_siblings_where_the_file_mixes_styles() -> None:
+    src = "a:\n  x: 1\nb:\n  c:\n      d: 1\n  e: 1\n"
+    out = edited(src, Edit(("b", "e"), value={"k": 1}), Edit(("a", "x"), value={"k": 1}))
+    assert out == "a:\n  x:\n    k: 1\nb:\n  c:\n      d: 1\n  e:\n      k: 1\n"
