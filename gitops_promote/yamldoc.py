@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarbool import ScalarBoolean
 
 from .errors import GitopsPromoteError, SpecError
 
@@ -101,6 +102,8 @@ def to_plain(value: Any) -> Any:
     """Convert parser values (and tuples, dates) to plain dict/list/str/int/float/bool/None."""
     if value is None or isinstance(value, (bool, str)):
         return str(value) if isinstance(value, str) and type(value) is not str else value
+    if isinstance(value, ScalarBoolean):  # an anchored boolean: an int subclass
+        return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

@@ -789,6 +789,10 @@ def test_to_plain_converts_parser_and_python_values() -> None:
     loaded = YAML(typ="rt").load("a: !!omap [x: 1]\nb: [1, 2.5, true, 'q']\nc: 2024-01-02\n")
     assert to_plain(loaded) == {"a": {"x": 1}, "b": [1, 2.5, True, "q"], "c": "2024-01-02"}
     assert to_plain((1, {2: "x"})) == [1, {"2": "x"}]
+    anchored = YAML(typ="rt").load("a: &t true\nb: &n 5\nc: &s x\n")
+    plain = to_plain(anchored)
+    assert plain == {"a": True, "b": 5, "c": "x"}
+    assert [type(v) for v in plain.values()] == [bool, int, str]
     with pytest.raises(TypeError):
         to_plain(object())
 
