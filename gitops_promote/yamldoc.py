@@ -1227,7 +1227,7 @@ class YamlDoc:
         for seg in path:
             child = self._child(node, seg)
             if child is None:
-                raise KeyError(f"{'/'.join(str(p) for p in path)} not found in {self.filename}")
+                return None  # only in the data (brought in by a merge key): render it
             node = child
         if not self._copy_safe(node, target, old) or node.empty:
             return None

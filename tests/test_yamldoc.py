@@ -889,3 +889,11 @@ def test_mapping_indentation_follows_the_siblings_where_the_file_mixes_styles() 
     src = "a:\n  x: 1\nb:\n  c:\n      d: 1\n  e: 1\n"
     out = edited(src, Edit(("b", "e"), value={"k": 1}), Edit(("a", "x"), value={"k": 1}))
     assert out == "a:\n  x:\n    k: 1\nb:\n  c:\n      d: 1\n  e:\n      k: 1\n"
+
+
+def test_copy_from_a_value_brought_in_by_a_merge_key() -> None:
+    source = YamlDoc.parse("base: &b\n  image: x\nsvc:\n  <<: *b\n  port: 1\n")
+    out = edited(
+        "svc:\n  port: 2\n", Edit(("svc", "image"), copy_from=(source, 0, ("svc", "image")))
+    )
+    assert out == "svc:\n  port: 2\n  image: x\n"
