@@ -1428,23 +1428,30 @@ class YamlDoc:
         t = self._tree
         parent = chain[-1]
         missing = e.path[depth:]
-        if e.delete:
+        merged = parent.kind == "map" and any(
+            k.kind == "scalar" and k.value == "<<" and k.style is None for k, _ in parent.pairs
+        )
+        inherited = self._tree.plain(parent) if merged else {}
+        name = str(missing[0])
+        if e.delete and not (name in inherited and len(missing) > 1):
             where = "/" + "/".join(str(p) for p in e.path)
+            if name in inherited:
+                raise t.error(
+                    f"{where} comes from a merge key '<<' and cannot be deleted here; "
+                    "edit it by hand",
+                    parent.content,
+                )
             raise KeyError(f"{where} not found in {self.filename}")
         self._check_editable(parent, chain, e.path[:depth])
         if parent.kind == "map":
-            if (
-                parent.pairs
-                and any(
-                    k.kind == "scalar" and k.value == "<<" and k.style is None
-                    for k, _ in parent.pairs
-                )
-                and len(missing) > 1
-                and str(missing[0]) in self._tree.plain(parent)
-            ):
-                raise t.error(
-                    f"{missing[0]} comes from a merge key '<<'; edit it by hand", parent.content
-                )
+            if name in inherited and len(missing) > 1:
+                # below a value brought in by '<<': this mapping gets its own copy of that
+                # value, with the change, which overrides the merged one
+                holder = [{name: copy.deepcopy(inherited[name])}]
+                sub = Edit((name, *missing[1:]), 0, e.value, e.delete, e.copy_from, e.after)
+                _apply_plain(holder, sub, self.filename)
+                own = Edit(e.path[: depth + 1], e.doc, value=holder[0][name], after=None)
+                return self._insert_entry(own, parent, missing[:1])
             return self._insert_entry(e, parent, missing)
         if parent.kind == "seq":
             idx = _index(missing[0])

@@ -897,3 +897,16 @@ def test_copy_from_a_value_brought_in_by_a_merge_key() -> None:
         "svc:\n  port: 2\n", Edit(("svc", "image"), copy_from=(source, 0, ("svc", "image")))
     )
     assert out == "svc:\n  port: 2\n  image: x\n"
+
+
+def test_changing_below_a_merged_value_overrides_it_with_an_own_copy() -> None:
+    src = "base: &b\n  res:\n    cpu: 1\n    mem: 2\n  vols:\n  - a\nsvc:\n  <<: *b\n  port: 1\n"
+    assert (
+        edited(src, Edit(("svc", "res", "cpu"), value=3))
+        == src + "  res:\n    cpu: 3\n    mem: 2\n"
+    )
+    assert edited(src, Edit(("svc", "vols", 1), value="b")) == src + "  vols:\n  - a\n  - b\n"
+    assert edited(src, Edit(("svc", "res", "mem"), delete=True)) == src + "  res:\n    cpu: 1\n"
+    with pytest.raises(SpecError, match="merge key") as info:
+        YamlDoc.parse(src).edit([Edit(("svc", "res"), delete=True)])
+    assert info.value.line == 8
