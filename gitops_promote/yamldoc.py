@@ -889,6 +889,17 @@ class YamlDoc:
             return t.line(node.dash) + 1
         return t.line(node.content) + 1
 
+    def _present(self, doc: int, path: Path) -> int:
+        """How many leading segments of ``path`` are nodes written in the text."""
+        if not 0 <= doc < len(self._tree.docs):
+            return 0
+        node = self._tree.docs[doc].root
+        for n, seg in enumerate(path):
+            node = self._child(node, seg) if node is not None else None
+            if node is None:
+                return n
+        return len(path)
+
     def _child(self, node: _Node, seg: str | int) -> _Node | None:
         while node.kind == "alias":
             target = self._tree.anchor_before(node)
@@ -1993,6 +2004,9 @@ def _depends(doc: YamlDoc, batch: list[Edit], e: Edit) -> bool:
         common = 0
         while s1[common] == s2[common]:
             common += 1
+        # both would create the same missing mapping (or own copy of a merged value)
+        if doc._present(e.doc, e.path) < common or doc._present(b.doc, b.path) < common:
+            return True
         for x in (e, b):
             item = len(x.path) == common + 1 and _index(x.path[common]) is not None
             if item and (x.delete or not doc.exists(x.doc, x.path)):

@@ -910,3 +910,12 @@ def test_changing_below_a_merged_value_overrides_it_with_an_own_copy() -> None:
     with pytest.raises(SpecError, match="merge key") as info:
         YamlDoc.parse(src).edit([Edit(("svc", "res"), delete=True)])
     assert info.value.line == 8
+
+
+def test_edits_that_create_the_same_parent_are_planned_one_after_the_other() -> None:
+    out = edited("a: 1\n", Edit(("x", "p", "c"), value=5), Edit(("x", "p", "d"), value=6))
+    assert out == "a: 1\nx:\n  p:\n    c: 5\n    d: 6\n"
+    src = "base: &b\n  l: [1, 2, 3]\nsvc:\n  <<: *b\n"
+    out = edited(src, Edit(("svc", "l", 0), value=5), Edit(("svc", "l", 2), value=6))
+    assert YamlDoc.parse(out).get(0, ("svc",)) == {"l": [5, 2, 6]}
+    assert out.startswith(src)
