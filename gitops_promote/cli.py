@@ -149,7 +149,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _InOrder(click.Group):
+    """Lists commands in the order a user meets them, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_InOrder,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--repo",
     default=".",
@@ -407,7 +417,7 @@ def diff(
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Commit on a promotion branch, open or update the PR.")
 @click.argument("services", nargs=-1)
 @click.option("--all", "all_services", is_flag=True, help="Every service of the source env.")
 @click.option("--from", "source", required=True, metavar="ENV", help="Source environment.")
@@ -466,7 +476,7 @@ def promote(
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Services x environments: version, image, drift.")
 @click.pass_obj
 def status(opts: Options) -> int:
     """Services x environments: version, image, and drift along each promotion."""
@@ -477,7 +487,7 @@ def status(opts: Options) -> int:
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Config, specs and env-var consistency.")
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
@@ -493,7 +503,7 @@ def check(opts: Options) -> int:
     return EXIT_OK if res.ok else EXIT_FAILED
 
 
-@cli.command()
+@cli.command(short_help="The whole flow on a temporary sample repository.")
 @click.option("--keep", is_flag=True, help="Keep the temporary repository and print its path.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False), help="Build it here.")
 @click.pass_obj
