@@ -357,3 +357,23 @@ def test_output_json_after_the_command(repo: GitRepo, capsys: pytest.CaptureFixt
         main(["--repo", str(repo.path), "history", "api", "--env", "prod", "--output", "json"]) == 0
     )
     assert json.loads(capsys.readouterr().out)["versions"][0]["version"] == "v3"
+
+
+def test_a_missing_base_branch_is_named(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = (
+        repo.read(".gitops-promote.yaml")
+        .decode()
+        .replace("prod:    {path: envs/prod}", "prod:    {path: envs/prod, base_branch: release}")
+    )
+    repo.commit({".gitops-promote.yaml": cfg}, "prod deploys from release")
+    rc, _, err = run(repo, "history", "api", "--env", "prod", capsys=capsys)
+    assert rc == 2 and "branch 'release' does not exist" in err
+
+
+def test_detached_head_needs_a_base_branch(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.git("checkout", "-q", "--detach", "HEAD")
+    rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=4", capsys=capsys)
+    assert rc == 2 and "HEAD is detached" in err and "base_branch" in err
+    assert repo.status() == ""
