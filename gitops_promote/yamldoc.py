@@ -241,7 +241,7 @@ class _Layout:
 
 
 class _Splice:
-    __slots__ = ("a", "b", "entry", "order", "text")
+    __slots__ = ("a", "b", "depth", "entry", "order", "text")
 
     def __init__(self, a: int, b: int, text: str, entry: bool = False) -> None:
         self.a = a
@@ -249,6 +249,12 @@ class _Splice:
         self.text = text
         self.entry = entry  # a new entry inserted at a boundary (may touch another insertion)
         self.order = 0
+        # new entries meeting at one place: the deeper one (a child of the entry there) first
+        first = text[1:].split("\n", 1)[0] if entry and text.startswith("\n") else ""
+        self.depth = len(first) - len(first.lstrip(" "))
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.a, self.b, -self.depth, self.order)
 
 
 class _Sequential(Exception):
@@ -2016,7 +2022,7 @@ def _depends(doc: YamlDoc, batch: list[Edit], e: Edit) -> bool:
 
 def _check_splices(splices: list[_Splice]) -> None:
     """Raise :class:`_Sequential` unless the planned splices can be applied in one pass."""
-    ordered = sorted(splices, key=lambda s: (s.a, s.b, s.order))
+    ordered = sorted(splices, key=_Splice.key)
     for x, y in itertools.pairwise(ordered):
         if y.a < x.b:
             raise _Sequential
@@ -2026,7 +2032,7 @@ def _check_splices(splices: list[_Splice]) -> None:
 
 
 def _apply(text: str, splices: list[_Splice]) -> str:
-    ordered = sorted(splices, key=lambda s: (s.a, s.b, s.order))
+    ordered = sorted(splices, key=_Splice.key)
     parts: list[str] = []
     pos = 0
     for s in ordered:

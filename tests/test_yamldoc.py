@@ -919,3 +919,9 @@ def test_edits_that_create_the_same_parent_are_planned_one_after_the_other() -> 
     out = edited(src, Edit(("svc", "l", 0), value=5), Edit(("svc", "l", 2), value=6))
     assert YamlDoc.parse(out).get(0, ("svc",)) == {"l": [5, 2, 6]}
     assert out.startswith(src)
+
+
+def test_new_keys_meeting_at_one_place_nest_correctly() -> None:
+    src = "on:\n  push: 1\n  pull_request:\n    branches: [a]\njobs: 1\n"
+    out = edited(src, Edit(("on", "x"), value=1), Edit(("on", "pull_request", "z"), value=2))
+    assert out == "on:\n  push: 1\n  pull_request:\n    branches: [a]\n    z: 2\n  x: 1\njobs: 1\n"
