@@ -249,9 +249,9 @@ class _Splice:
         self.text = text
         self.entry = entry  # a new entry inserted at a boundary (may touch another insertion)
         self.order = 0
-        # new entries meeting at one place: the deeper one (a child of the entry there) first
-        first = text[1:].split("\n", 1)[0] if entry and text.startswith("\n") else ""
-        self.depth = len(first) - len(first.lstrip(" "))
+        # new entries meeting at one place: the deeper one (in the tree) goes first, being
+        # a child of the entry that ends there
+        self.depth = 0
 
     def key(self) -> tuple[int, int, int, int]:
         return (self.a, self.b, -self.depth, self.order)
@@ -1624,6 +1624,7 @@ class YamlDoc:
 
     def _insert_entry(self, e: Edit, parent: _Node, missing: Path) -> list[_Splice]:
         t = self._tree
+        depth = len(e.path) - len(missing) + 1
         if parent.style == "flow":
             value = self._value_of(e)
             if len(missing) > 1:
@@ -1634,7 +1635,7 @@ class YamlDoc:
             if not parent.pairs:
                 return [_Splice(parent.content + 1, parent.end - 1, entry)]
             prev = self._after_pair(parent, e.after if len(missing) == 1 else None)
-            return [_Splice(prev[1].end, prev[1].end, ", " + entry, entry=True)]
+            return [_entry(prev[1].end, ", " + entry, depth)]
         col = t.col(parent.content)
         if parent.pairs and t.col(parent.pairs[0][0].start) != col:
             col = t.col(parent.pairs[0][0].start)
@@ -1647,8 +1648,8 @@ class YamlDoc:
         _prev_key, prev_val = self._after_pair(parent, e.after if len(missing) == 1 else None)
         at = self._extent_end(prev_val)
         if at == len(t.text):
-            return [*self._open_end(), _Splice(at, at, "\n" + "\n".join(lines), entry=True)]
-        return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
+            return [*self._open_end(), _entry(at, "\n" + "\n".join(lines), depth)]
+        return [_entry(at, "\n" + "\n".join(lines), depth)]
 
     def _after_pair(self, parent: _Node, after: str | int | None) -> tuple[_Node, _Node]:
         if after is not None:
@@ -1684,7 +1685,7 @@ class YamlDoc:
             r = _Renderer(self.layout)
             pad = t.text[parent.content + 1 : parent.content + 2] == " "
             prev = parent.items[after if after is not None else -1]
-            return [_Splice(prev.end, prev.end, ", " + r.flow(value, pad), entry=True)]
+            return [_entry(prev.end, ", " + r.flow(value, pad), len(e.path))]
         prev = parent.items[after if after is not None else -1]
         if prev.dash < 0:
             raise t.error("cannot locate the '-' of this list item", prev.start)
@@ -1706,8 +1707,8 @@ class YamlDoc:
             lines = _Renderer(lay).item(value, dash_col)
         at = self._extent_end(prev)
         if at == len(t.text):
-            return [*self._open_end(), _Splice(at, at, "\n" + "\n".join(lines), entry=True)]
-        return [_Splice(at, at, "\n" + "\n".join(lines), entry=True)]
+            return [*self._open_end(), _entry(at, "\n" + "\n".join(lines), len(e.path))]
+        return [_entry(at, "\n" + "\n".join(lines), len(e.path))]
 
     def _copied_item(
         self, doc: int, path: Path, dash_col: int, target: YamlDoc
@@ -1869,6 +1870,12 @@ class YamlDoc:
             header, body = _literal(value, 2)
             return [header, *body]
         return [r.scalar(value)]
+
+
+def _entry(at: int, text: str, depth: int) -> _Splice:
+    s = _Splice(at, at, text, entry=True)
+    s.depth = depth
+    return s
 
 
 def _join(c: _Content) -> list[str]:

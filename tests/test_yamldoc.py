@@ -925,3 +925,9 @@ def test_new_keys_meeting_at_one_place_nest_correctly() -> None:
     src = "on:\n  push: 1\n  pull_request:\n    branches: [a]\njobs: 1\n"
     out = edited(src, Edit(("on", "x"), value=1), Edit(("on", "pull_request", "z"), value=2))
     assert out == "on:\n  push: 1\n  pull_request:\n    branches: [a]\n    z: 2\n  x: 1\njobs: 1\n"
+
+
+def test_new_item_and_new_key_meeting_at_one_place() -> None:
+    src = "probe:\n  headers:\n  - a\nnext: 1\n"
+    out = edited(src, Edit(("probe", "port"), value=1), Edit(("probe", "headers", 1), value="b"))
+    assert out == "probe:\n  headers:\n  - a\n  - b\n  port: 1\nnext: 1\n"
