@@ -234,3 +234,35 @@ def test_status_reports_an_invalid_spec_instead_of_failing(
     drift = {(d["from"], d["to"]): d for d in api["drift"]}
     assert drift[("dev", "staging")]["in_sync"] is False
     assert drift[("staging", "prod")]["pending"] == 2
+
+
+def test_environments_on_different_branches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """staging deploys from branch staging, prod from main: each spec is read at its own
+    branch, and the promotion is based on prod's branch."""
+    repo = GitRepo(tmp_path / "gitops")
+    config = (
+        "environments:\n"
+        "  staging: {path: envs/staging, base_branch: staging}\n"
+        "  prod: {path: envs/prod, base_branch: main}\n"
+    )
+    repo.commit(
+        {
+            ".gitops-promote.yaml": config,
+            "envs/staging/api.yaml": api_spec("1.0.0", 2),
+            "envs/prod/api.yaml": api_spec("1.0.0", 5),
+        },
+        "Add api",
+    )
+    repo.git("branch", "staging")
+    repo.git("checkout", "-q", "staging")
+    repo.commit({"envs/staging/api.yaml": api_spec("2.0.0", 2)}, "staging: 2.0.0")
+    repo.git("checkout", "-q", "main")
+    main_tip = repo.head()
+    data = run_json(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert data["services"][0]["changed"][0]["source"] == "ghcr.io/acme/api:2.0.0"
+    assert repo.head(f"{data['branch']}~1") == main_tip
+    assert repo.show(data["branch"], "envs/prod/api.yaml").decode() == api_spec("2.0.0", 5)
+    hist = run_json(repo, "history", "api", "--env", "staging", capsys=capsys)
+    assert [v["version"] for v in hist["versions"]] == ["v2", "v1"]  # read on branch staging
