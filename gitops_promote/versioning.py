@@ -185,10 +185,9 @@ def _write_version(
         push=publisher.push,
         auth=publisher.auth,
     )
-    from .history import versions
-
-    label = f"v{len(versions(ws.repo, spec.path, result.sha))}"
-    return _Written(label, result.sha, result.pushed, None)
+    # The next number even after a rebase onto upstream commits: those never touch this spec
+    # (that would have been a conflict), so they are not versions of it.
+    return _Written(next_label, result.sha, result.pushed, None)
 
 
 def update(
