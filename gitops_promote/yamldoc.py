@@ -1781,13 +1781,42 @@ class YamlDoc:
         if not before.strip():
             if end >= len(text):
                 return [_Splice(max(line_start - 1, 0), end, "")]
-            return [_Splice(line_start, end + 1, "")]
+            gone = _Splice(line_start, end + 1, "")
+            return [gone, *self._spaces_below_block(line_start, end + 1)]
         # the entry shares its line with a '- ' (first key of a list item): pull the next up
         if pos == 0:
             nxt = siblings[1]
             nstart = nxt.key.start if nxt.key is not None else nxt.dash
             return [_Splice(anchor, nstart, "")]
         raise t.error("cannot delete this entry without reflowing its line", anchor)
+
+    def _spaces_below_block(self, removed: int, pos: int) -> list[_Splice]:
+        """Once the lines from ``removed`` to ``pos`` are gone, lines of only spaces at ``pos``
+        would join a block scalar ending above them (being more indented than its text):
+        empty those lines."""
+        t = self._tree
+        text = t.text
+        last = text[:removed].rstrip(" \n")
+        if not last:
+            return []
+        line = t.line(len(last) - 1)
+        if not any(
+            n.is_block_scalar and t.line(n.end) == line
+            for d in t.docs
+            if d.root is not None
+            for n in _walk(d.root)
+        ):
+            return []
+        out = []
+        i = pos
+        while i < len(text):
+            j = t.eol(i)
+            if text[i:j].strip():
+                break
+            if i < j:
+                out.append(_Splice(i, j, ""))
+            i = j + 1
+        return out
 
     # documents ----------------------------------------------------------------------------
     def _doc_begin(self, i: int) -> int:

@@ -931,3 +931,9 @@ def test_new_item_and_new_key_meeting_at_one_place() -> None:
     src = "probe:\n  headers:\n  - a\nnext: 1\n"
     out = edited(src, Edit(("probe", "port"), value=1), Edit(("probe", "headers", 1), value="b"))
     assert out == "probe:\n  headers:\n  - a\n  - b\n  port: 1\nnext: 1\n"
+
+
+def test_deleting_below_a_block_scalar_keeps_spaces_only_lines_out_of_it() -> None:
+    # `    ` (more indented than `x`) after the removed key would become part of the `|` text
+    src = "job:\n  if: |\n    x\n  steps:\n  - a\n\n      \nnext: 1\n"
+    assert edited(src, Edit(("job", "steps"), delete=True)) == "job:\n  if: |\n    x\n\n\nnext: 1\n"
