@@ -1,5 +1,5 @@
 """The YAML editor on real-world files (../shared/corpus/yaml): no edit, one scalar edit, and a
-subtree deleted then copied back must leave every other byte as it was."""
+subtree or list item deleted then copied back must leave every other byte as it was."""
 
 from __future__ import annotations
 
@@ -203,3 +203,49 @@ def test_tabs_inside_block_scalars_of_the_corpus_are_content() -> None:
     assert b"\t" in data
     conf = doc.get(0, ("data",))
     assert any("\t" in v for v in conf.values())
+
+
+def item_candidates(doc: YamlDoc, limit: int = 3) -> list[tuple[int, tuple[Any, ...], int]]:
+    """(document, list path, index): items (not first) of block lists whose '-' line directly
+    follows the previous item's lines."""
+    lines = doc.text.split("\n")
+    out: list[tuple[int, tuple[Any, ...], int]] = []
+
+    def walk(i: int, value: Any, path: tuple[Any, ...]) -> None:
+        if len(out) >= limit:
+            return
+        if isinstance(value, list) and len(value) > 1:
+            for k in range(1, len(value)):
+                line = doc.line_of(i, (*path, k))
+                if line and line != doc.line_of(i, path) and line >= 2:
+                    above = lines[line - 2].strip()
+                    if above and not above.startswith("#"):
+                        out.append((i, path, k))
+                        break
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(i, child, (*path, key))
+        elif isinstance(value, list):
+            for n, child in enumerate(value):
+                walk(i, child, (*path, n))
+
+    for i, data in enumerate(doc.documents()[:3]):
+        walk(i, data, ())
+    return out
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_list_item_deleted_then_copied_back_is_byte_identical(name: str) -> None:
+    data, doc = load(name)
+    for i, path, k in item_candidates(doc):
+        size = len(doc.get(i, path))
+        try:
+            without = doc.edit([Edit((*path, k), doc=i, delete=True)])
+        except SpecError as err:
+            assert "edit it by hand" in err.message, (path, err)
+            continue
+        assert len(without.get(i, path)) == size - 1
+        back = without.edit(
+            [Edit((*path, size - 1), doc=i, copy_from=(doc, i, (*path, k)), after=k - 1)]
+        )
+        assert back.to_bytes() == data, (path, k)
