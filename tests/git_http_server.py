@@ -20,9 +20,11 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .loopback import LoopbackServer
 
 HTTP_BACKEND = (
     Path(
@@ -44,58 +46,32 @@ class SeenRequest:
     status: int
 
 
-class GitHttpServer:
+class GitHttpServer(LoopbackServer):
     """A threaded loopback git server; ``token`` is the only password it accepts."""
+
+    thread_name = "git-http"
 
     def __init__(self, repo_root: Path | str, token: str) -> None:
         self.repo_root = Path(repo_root).resolve()
         self.token = token
         self.requests: list[SeenRequest] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
+        super().__init__()
 
     def start(self) -> GitHttpServer:
         if not HTTP_BACKEND.exists():
             raise RuntimeError(f"{HTTP_BACKEND} is missing: git http-backend is needed")
         for repo in self.bare_repositories():
             self.enable_push(repo)
+        return super().start()
+
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
         owner = self
 
         class Handler(_Handler):
             server_owner = owner
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        self._server = server
-        self._port = int(server.server_address[1])
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="git-http"
-        )
-        self._thread.daemon = True
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> GitHttpServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port, "the server was never started"
-        return self._port
+        return Handler
 
     def url(self, name: str) -> str:
         """The clone URL of the bare repository ``repo_root/name``."""

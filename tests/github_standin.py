@@ -30,10 +30,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from .loopback import LoopbackServer
 
 JSON = Any
 DOCS = "https://docs.github.com/rest"
@@ -135,13 +137,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class GithubStandin:
+class GithubStandin(LoopbackServer):
     """A threaded loopback HTTP server that behaves like the GitHub REST API.
 
     ``prefix`` is the API path prefix: ``""`` like api.github.com, ``"/api/v3"`` like GitHub
     Enterprise Server. With ``token`` set, requests must carry ``Authorization: token TOKEN``
     (or ``Bearer TOKEN``) or get GitHub's 401 "Bad credentials".
     """
+
+    thread_name = "github-standin"
 
     def __init__(self, *, prefix: str = "", token: str | None = None, login: str = "gitops-bot"):
         self.prefix = prefix.rstrip("/")
@@ -154,50 +158,22 @@ class GithubStandin:
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._ids = itertools.count(1000)
-        self._server: ThreadingHTTPServer | None = None
-        self._port = 0
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self.rate_remaining = RATE_LIMIT
 
     # -- life cycle ---------------------------------------------------------------------------
 
-    def start(self) -> GithubStandin:
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self
 
         class Handler(_Handler):
             owner = standin
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        self._server = server
-        self._port = int(server.server_address[1])
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="github-standin"
-        )
-        self._thread.daemon = True
-        self._thread.start()
-        return self
+        return Handler
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> GithubStandin:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port, "the stand-in was never started"
-        return self._port
+        super().stop()
 
     @property
     def host_url(self) -> str:
