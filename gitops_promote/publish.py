@@ -129,7 +129,7 @@ def publish_branch(
     pushed = False
     if publisher.pushes and remote_tip != sha:
         try:
-            repo.push_branch(branch, sha, auth=publisher.auth)
+            repo.push_branch(branch, sha, auth=publisher.auth, seen=(remote_tip,))
             pushed = True
         except RefusedError:
             # Someone pushed this promotion branch meanwhile (a concurrent run): if it holds

@@ -984,16 +984,21 @@ class GitRepository:
         remote: str = "origin",
         auth: PushAuth | None = None,
         force_with_lease: bool = True,
+        seen: tuple[str | None] | None = None,
     ) -> None:
         """Push ``sha`` to ``refs/heads/BRANCH`` on ``remote`` (a promotion branch).
 
         With ``force_with_lease`` the push may replace the remote branch only if it is still at the
-        sha ``git ls-remote`` just reported (absent stays absent); otherwise it must fast-forward.
+        sha last seen there (absent stays absent); otherwise it must fast-forward. ``seen`` is
+        ``(sha or None,)`` when the caller has just read the remote branch; without it
+        ``git ls-remote`` reads it.
         """
         ref = self._branch_ref(branch)
         full = self._commit_sha(sha)
         if force_with_lease:
-            expected = self.remote_branch_sha(branch, remote, auth)
+            (expected,) = (
+                seen if seen is not None else (self.remote_branch_sha(branch, remote, auth),)
+            )
             self._push_ref(remote, full, ref, auth=auth, lease=expected or "")
             return
         if not self._push_ref(remote, full, ref, auth=auth):

@@ -102,6 +102,9 @@ def test_promote_pushes_the_branch_and_opens_one_labelled_pr(
     assert "| `/image/image_uri` |" in pr["body"] and "NEW_QUEUE" in pr["body"]
     assert [label["name"] for label in pr["labels"]] == ["promotion"]
     world.no_token_anywhere(err, json.dumps(data))
+    # One look at the remote branch (ls-remote) serves both the reuse check and the lease.
+    reads = [r for r in world.git_server.requests if "service=git-upload-pack" in r.path]
+    assert len(reads) == 1, [r.path for r in world.git_server.requests]
 
 
 def test_rerun_updates_the_same_pr_and_never_opens_a_second(
