@@ -21,23 +21,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .plan import Plan, pair_documents, same
+from .plan import Plan, keyed_items, pair_documents, same
 from .yamldoc import Edit, Path, YamlDoc
 
 __all__ = ["apply_plan", "plan_edits"]
 
 
 def _keyed(items: list[Any]) -> dict[str, int] | None:
-    """``{name: index}`` for a list of mappings that all carry a unique scalar ``name``."""
-    out: dict[str, int] = {}
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or "name" not in item:
-            return None
-        name = item["name"]
-        if isinstance(name, (dict, list)) or name is None or str(name) in out:
-            return None
-        out[str(name)] = i
-    return out
+    """``{name: index}`` for a keyed list (see :func:`~gitops_promote.plan.keyed_items`)."""
+    keyed = keyed_items(items)
+    return None if keyed is None else {name: i for i, name in enumerate(keyed)}
 
 
 class _Edits:
@@ -209,7 +202,4 @@ def apply_plan(plan: Plan, source: YamlDoc, target: YamlDoc) -> YamlDoc:
     :mod:`gitops_promote.errors`) when the target cannot be edited safely; nothing is written
     then.
     """
-    edits = plan_edits(plan, source, target)
-    if not edits:
-        return target.edit([])
-    return target.edit(edits)
+    return target.edit(plan_edits(plan, source, target))

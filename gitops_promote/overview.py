@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import GitopsPromoteError
+from .plan import env_items
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
@@ -45,7 +46,7 @@ def _walk(
     elif isinstance(node, list):
         keyed = is_keyed_list(node)
         for i, item in enumerate(node):
-            label = item["name"] if keyed else str(i)
+            label = str(item["name"]) if keyed else str(i)
             if seg in ("*", label):
                 yield from _walk(item, rest, (*at, i))
 
@@ -99,13 +100,9 @@ def env_keys(docs: list[Any], rules: RuleSet) -> dict[str, tuple[int, tuple[Segm
         if wild:
             named = _report_labels(docs[d], at)
             prefix = "/".join(str(named[i]) for i, s in enumerate(rule.segments) if s == "*") + "/"
-        if isinstance(value, dict):
-            for k in value:
-                out[f"{prefix}{k}"] = (d, (*at, k))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    out[f"{prefix}{item['name']}"] = (d, (*at, i))
+        # the planner's reading of env vars (mapping or keyed list), positions for line numbers
+        for i, name in enumerate(env_items(value)):
+            out[f"{prefix}{name}"] = (d, (*at, name if isinstance(value, dict) else i))
     return out
 
 
@@ -115,7 +112,7 @@ def _report_labels(doc: Any, at: tuple[Segment, ...]) -> list[Segment]:
     node = doc
     for seg in at:
         if isinstance(node, list) and isinstance(seg, int):
-            labels.append(node[seg]["name"] if is_keyed_list(node) else seg)
+            labels.append(str(node[seg]["name"]) if is_keyed_list(node) else seg)
         else:
             labels.append(seg)
         node = node[seg]

@@ -246,7 +246,10 @@ def same(a: Any, b: Any) -> bool:
             return False
         if all(same(x, y) for x, y in zip(a, b, strict=False)):
             return True
-        ka, kb = _keyed(a), _keyed(b)  # keyed lists: the order of items is not a difference
+        ka, kb = (
+            keyed_items(a),
+            keyed_items(b),
+        )  # keyed lists: the order of items is not a difference
         return (
             ka is not None
             and kb is not None
@@ -255,8 +258,10 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _keyed(items: list[Any]) -> dict[str, Any] | None:
-    """``{name: item}`` when every item is a mapping with a scalar, unique ``name``."""
+def keyed_items(items: list[Any]) -> dict[str, Any] | None:
+    """``{name: item}`` in list order when every item is a mapping with a scalar, unique
+    ``name`` (containers, env, ports...): such lists are matched by name, never by position.
+    ``None`` for any other list. The one definition of a keyed list, for every module."""
     out: dict[str, Any] = {}
     for item in items:
         if not isinstance(item, dict) or "name" not in item:
@@ -430,7 +435,7 @@ class _Planner:
             if isinstance(s, dict) and isinstance(t, dict):
                 return self.mapping(s, t, segs)
             if isinstance(s, list) and isinstance(t, list):
-                ks, kt = _keyed(s), _keyed(t)
+                ks, kt = keyed_items(s), keyed_items(t)
                 if ks is not None and kt is not None:
                     return self.keyed_list(s, t, ks, kt, segs)
                 if self.rules_below(segs, action):
@@ -668,8 +673,8 @@ class _Planner:
             )
             return t
         form = form_t if form_t != "empty" else form_s
-        src_items = _env_items(s)
-        dst_items = _env_items(t)
+        src_items = env_items(s)
+        dst_items = env_items(t)
         result_items: dict[str, Any] = {}
         for name in _merged_order(list(src_items), list(dst_items)):
             key_segs = (*segs, name)
@@ -742,7 +747,7 @@ def _env_form(value: Any) -> str:
         return "empty"
     if isinstance(value, dict):
         return "map"
-    if isinstance(value, list) and _keyed(value) is not None:
+    if isinstance(value, list) and keyed_items(value) is not None:
         return "list"
     return "invalid"
 
@@ -756,12 +761,12 @@ def _env_form_name(form: str) -> str:
     }[form]
 
 
-def _env_items(value: Any) -> dict[str, Any]:
-    """``{name: raw}``: the value (mapping form) or the whole item (list form)."""
+def env_items(value: Any) -> dict[str, Any]:
+    """``{name: raw}`` in file order: the value (mapping form) or the whole item (list form)."""
     if isinstance(value, dict):
         return {str(k): v for k, v in value.items()}
     if isinstance(value, list):
-        keyed = _keyed(value)
+        keyed = keyed_items(value)
         return keyed if keyed is not None else {}
     return {}
 

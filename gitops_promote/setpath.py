@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import NotFoundError, UsageError
+from .plan import keyed_items
 from .pointer import join, split
 
 Segment = str | int
@@ -70,11 +71,8 @@ def parse_set(text: str) -> SetExpr:
 
 
 def is_keyed_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in value)
-    )
+    """A non-empty list whose items are addressed by name (the planner's definition)."""
+    return isinstance(value, list) and bool(value) and keyed_items(value) is not None
 
 
 def select_document(docs: list[Any], expr: SetExpr, file: str) -> int:
@@ -116,7 +114,8 @@ def resolve_set(docs: list[Any], expr: SetExpr, value: Any, file: str) -> Resolv
             continue
         if isinstance(node, list):
             if is_keyed_list(node):
-                idx = next((k for k, item in enumerate(node) if item["name"] == seg), None)
+                names = list(keyed_items(node) or {})
+                idx = names.index(seg) if seg in names else None
                 if idx is None:
                     # A new item of a keyed list: {name: seg, <rest or "value">: value}
                     if len(rest) > 1:

@@ -97,3 +97,16 @@ def test_multi_document_spec_needs_a_document_prefix() -> None:
     docs: list[object] = [{"kind": "A"}, {"kind": "B"}]
     with pytest.raises(UsageError, match="prefix the path with the document"):
         resolve("/x=1", 1, docs)
+
+
+def test_a_list_with_repeated_names_is_addressed_by_index_as_the_planner_reads_it() -> None:
+    docs: list[object] = [{"x": [{"name": "a", "v": 1}, {"name": "a", "v": 2}]}]
+    with pytest.raises(UsageError, match="is a list"):
+        resolve("x.a.v=3", 3, docs)  # which "a"? not guessed
+    assert resolve("x.1.v=3", 3, docs).path == ("x", 1, "v")
+
+
+def test_numeric_names_are_names_too() -> None:
+    docs: list[object] = [{"ports": [{"name": 80, "host": "a"}, {"name": 443, "host": "b"}]}]
+    r = resolve("ports.443.host=c", "c", docs)
+    assert r.path == ("ports", 1, "host") and r.report_path == "/ports/443/host"
