@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .overview import CheckResult, StatusResult
+    from .overview import Cell, CheckResult, Drift, StatusResult
     from .plan import Change
     from .promotion import PromotionResult, ServicePromotion
     from .publish import Published
@@ -193,25 +193,29 @@ def _counts(services: Sequence[ServicePromotion]) -> dict[str, int]:
     return out
 
 
+def _cell_word(cell: Cell | None) -> str:
+    """One environment of one service: version and image, or why there is none."""
+    if cell is None:
+        return "-"
+    if cell.error:
+        return f"{cell.version or '-'} (invalid spec)"
+    return f"{cell.version or '-'} {cell.image or ''}".strip()
+
+
+def _drift_word(d: Drift) -> str:
+    state = "error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending"
+    return f"{d.source}->{d.target}: {state}"
+
+
 def status_text(res: StatusResult) -> str:
-    rows = []
-    for s in res.services:
-        row = [s.service]
-        for env in res.environments:
-            cell = s.envs.get(env)
-            if cell is None:
-                row.append("-")
-            elif cell.error:
-                row.append(f"{cell.version} (invalid spec)")
-            else:
-                row.append(f"{cell.version} {cell.image or ''}".strip())
-        drift = [
-            f"{d.source}->{d.target}: "
-            + ("error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending")
-            for d in s.drift
+    rows = [
+        [
+            s.service,
+            *(_cell_word(s.envs.get(env)) for env in res.environments),
+            "; ".join(_drift_word(d) for d in s.drift) or "-",
         ]
-        row.append("; ".join(drift) or "-")
-        rows.append(row)
+        for s in res.services
+    ]
     if not rows:
         return "no services found"
     return "\n".join(_table(["SERVICE", *[e.upper() for e in res.environments], "DRIFT"], rows))
@@ -418,15 +422,9 @@ def status_md(res: StatusResult) -> str:
     head = ["Service", *res.environments, "Drift"]
     lines = ["### Status", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in res.services:
-        cells = []
-        for env in res.environments:
-            c = s.envs.get(env)
-            cells.append("—" if c is None else f"{c.version} `{c.image or ''}`")
-        drift = "; ".join(
-            f"{d.source}→{d.target}: {'in sync' if d.pending == 0 else f'{d.pending} pending'}"
-            for d in s.drift
-        )
-        lines.append(f"| `{s.service}` | " + " | ".join(cells) + f" | {drift or '—'} |")
+        cells = [_esc(_cell_word(s.envs.get(env))) for env in res.environments]
+        drift = _esc("; ".join(_drift_word(d) for d in s.drift) or "-")
+        lines.append(f"| `{s.service}` | " + " | ".join(cells) + f" | {drift} |")
     return "\n".join(lines) + "\n"
 
 

@@ -266,3 +266,18 @@ def test_environments_on_different_branches(
     assert repo.show(data["branch"], "envs/prod/api.yaml").decode() == api_spec("2.0.0", 5)
     hist = run_json(repo, "history", "api", "--env", "staging", capsys=capsys)
     assert [v["version"] for v in hist["versions"]] == ["v2", "v1"]  # read on branch staging
+
+
+def test_status_summary_does_not_call_an_invalid_spec_in_sync(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gitops_promote import overview, render
+    from gitops_promote.workspace import Workspace
+
+    repo.commit({"envs/dev/api.yaml": "name: api\nimage: [unclosed\n"}, "broken dev spec")
+    res = overview.status(Workspace.open(repo.path))
+    md = render.status_md(res)
+    text = render.status_text(res)
+    for out in (md, text):
+        assert "dev->staging: error" in out and "v2 (invalid spec)" in out
+    assert "| `api` | v2 (invalid spec) | v2 ghcr.io/acme/api:1.3.0 |" in md
