@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import messages
-from .errors import NotFoundError, RefusedError
+from .errors import NotFoundError
 from .publish import BranchCommit, Published, Publisher, pr_fields, publish_branch
 from .setpath import parse_set, resolve_set
 from .workspace import SpecRef, Workspace, parse_spec
@@ -129,18 +129,6 @@ class UpdateResult:
         }
 
 
-def _refuse_dirty(ws: Workspace, spec: SpecRef) -> None:
-    if ws.repo.current_branch() != spec.branch:
-        return
-    dirty = ws.repo.dirty_paths([spec.path])
-    if dirty:
-        raise RefusedError(
-            f"{spec.path} has uncommitted changes: commit or stash them first "
-            "(nothing was changed)",
-            file=spec.path,
-        )
-
-
 @dataclass(frozen=True)
 class _Written:
     version: str
@@ -176,7 +164,6 @@ def _write_version(
             publisher,
         )
         return _Written(next_label, published.commit, published.pushed, published)
-    _refuse_dirty(ws, spec)
     result = ws.repo.commit_files(
         spec.branch,
         {spec.path: content},
