@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -49,11 +50,21 @@ class SpecRef:
 
 
 class Workspace:
-    """The repository, its config, and the lookups every command needs."""
+    """The repository, its config, and the lookups every command needs.
+
+    A workspace is one command's view of the repository: the branch checked out and the tips of
+    the base branches are read once and remembered, so a command over many services does not
+    ask git again for each of them.
+    """
 
     def __init__(self, repo: GitRepository, config: Config) -> None:
         self.repo = repo
         self.config = config
+        self._tips: dict[str, str] = {}
+
+    @functools.cached_property
+    def _checked_out(self) -> str | None:
+        return self.repo.current_branch()
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
@@ -72,7 +83,7 @@ class Workspace:
         """The branch an environment deploys from: its ``base_branch``, else the one checked out."""
         if env.base_branch:
             return env.base_branch
-        current = self.repo.current_branch()
+        current = self._checked_out
         if current is None:
             raise UsageError(
                 f"HEAD is detached and environment {env.name!r} has no base_branch: set "
@@ -82,9 +93,12 @@ class Workspace:
 
     def branch_tip(self, branch: str) -> str:
         """The commit a branch points at (the local branch, else ``origin``'s copy of it)."""
+        if branch in self._tips:
+            return self._tips[branch]
         for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
             sha = self.repo.rev_parse(ref)
             if sha:
+                self._tips[branch] = sha
                 return sha
         raise NotFoundError(f"branch {branch!r} does not exist (neither locally nor on origin)")
 

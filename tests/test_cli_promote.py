@@ -281,3 +281,30 @@ def test_status_summary_does_not_call_an_invalid_spec_in_sync(
     for out in (md, text):
         assert "dev->staging: error" in out and "v2 (invalid spec)" in out
     assert "| `api` | v2 (invalid spec) | v2 ghcr.io/acme/api:1.3.0 |" in md
+
+
+def test_a_command_over_many_services_reads_each_branch_once(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitops_promote.repo import GitRepository
+
+    repo.commit(
+        {
+            f"envs/{env}/svc{i}.yaml": f"name: svc{i}\n"
+            for env in ("staging", "prod")
+            for i in range(4)
+        },
+        "four more services",
+    )
+    calls: list[str] = []
+    real = GitRepository._run
+
+    def counting(self: GitRepository, *args: str, **kwargs: object) -> object:
+        calls.append(" ".join(args))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(GitRepository, "_run", counting)
+    run_json(repo, "diff", "--all", "--from", "staging", "--to", "prod", capsys=capsys)
+    assert calls.count("symbolic-ref -q HEAD") == 1  # the checked-out branch, once
+    tip_reads = [c for c in calls if c.startswith("rev-parse") and "refs/heads/" in c]
+    assert len(tip_reads) == 1, tip_reads  # staging and prod both deploy from main
