@@ -96,6 +96,40 @@ def _reusable(
     return None
 
 
+def _write_and_push(
+    repo: GitRepository,
+    branch: str,
+    local_tip: str | None,
+    remote_tip: str | None,
+    base_sha: str,
+    commits: Sequence[BranchCommit],
+    publisher: Publisher,
+) -> tuple[str, bool, bool]:
+    """Make ``branch`` hold ``commits`` (reusing a tip that already does) and push it:
+    ``(sha, reused, pushed)``."""
+    # What is already published wins over a local copy: no needless force-push.
+    sha = _reusable(repo, branch, (remote_tip, local_tip), base_sha, commits)
+    reused = sha is not None
+    if sha is None:
+        sha = base_sha
+        for c in commits:
+            sha = repo.write_branch(branch, sha, c.changes, c.message)
+    if not publisher.pushes or remote_tip == sha:
+        return sha, reused, False
+    try:
+        repo.push_branch(branch, sha, auth=publisher.auth, seen=(remote_tip,))
+    except RefusedError:
+        # Someone pushed this promotion branch meanwhile (a concurrent run): if it holds the
+        # same content, it is ours too; otherwise stop rather than overwrite it.
+        adopted = _reusable(
+            repo, branch, (repo.fetch_branch(branch, auth=publisher.auth),), base_sha, commits
+        )
+        if adopted is None:
+            raise
+        return adopted, True, False
+    return sha, reused, True
+
+
 def publish_branch(
     repo: GitRepository,
     branch: str,
@@ -118,27 +152,18 @@ def publish_branch(
         remote_tip = repo.remote_branch_sha(branch, auth=publisher.auth)
         if remote_tip is not None and remote_tip != local_tip:
             repo.fetch_branch(branch, auth=publisher.auth)
-    # What is already published wins over a local copy: no needless force-push.
-    sha = _reusable(repo, branch, (remote_tip, local_tip), base_sha, commits)
-    reused = sha is not None
-    if sha is None:
-        sha = base_sha
-        for c in commits:
-            sha = repo.write_branch(branch, sha, c.changes, c.message)
-
-    pushed = False
-    if publisher.pushes and remote_tip != sha:
-        try:
-            repo.push_branch(branch, sha, auth=publisher.auth, seen=(remote_tip,))
-            pushed = True
-        except RefusedError:
-            # Someone pushed this promotion branch meanwhile (a concurrent run): if it holds
-            # the same content, it is ours too; otherwise stop rather than overwrite it.
-            remote_tip = repo.fetch_branch(branch, auth=publisher.auth)
-            adopted = _reusable(repo, branch, (remote_tip,), base_sha, commits)
-            if adopted is None:
-                raise
-            sha, reused = adopted, True
+    try:
+        sha, reused, pushed = _write_and_push(
+            repo, branch, local_tip, remote_tip, base_sha, commits, publisher
+        )
+    except BaseException:
+        # Leave no orphan: the local branch is as it was before this command.
+        if repo.rev_parse(f"refs/heads/{branch}") != local_tip:
+            if local_tip is None:
+                repo.delete_branch(branch)
+            else:
+                repo.set_branch(branch, local_tip)
+        raise
 
     pr = None
     if publisher.provider is not None:

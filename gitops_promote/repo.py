@@ -944,7 +944,15 @@ class GitRepository:
             raise RefusedError(
                 f"{remote} {ref} was moved by someone else since it was read; not overwriting it"
             )
+        # The remote's own explanation (a hook, GitHub's branch protection) is what the user needs.
+        remote_said = "; ".join(
+            ln.strip()[len("remote:") :].strip()
+            for ln in res.stderr.splitlines()
+            if ln.strip().startswith("remote:") and ln.strip()[len("remote:") :].strip()
+        )
         detail = summary or _one_line(res.stderr)
+        if summary and remote_said:
+            detail = f"{summary} — the remote said: {remote_said}"
         scrubbed = detail
         for secret in self._auth_env(auth)[1]:
             scrubbed = scrubbed.replace(secret, "***")

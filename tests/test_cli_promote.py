@@ -308,3 +308,41 @@ def test_a_command_over_many_services_reads_each_branch_once(
     assert calls.count("symbolic-ref -q HEAD") == 1  # the checked-out branch, once
     tip_reads = [c for c in calls if c.startswith("rev-parse") and "refs/heads/" in c]
     assert len(tip_reads) == 1, tip_reads  # staging and prod both deploy from main
+
+
+def _reject_pushes(bare: Path) -> None:
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["promote", "api", "--from", "staging", "--to", "prod", "--push"],
+        ["rollback", "api", "--env", "prod", "--to", "v1", "--pr", "--push"],
+        ["update", "api", "--env", "prod", "--set", "replicas=9", "--pr", "--push"],
+    ],
+)
+def test_a_failed_push_leaves_no_orphan_branch(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    _reject_pushes(repo.make_origin(tmp_path / "origin.git"))
+    head = repo.head()
+    code, _, err = run(repo, *args, capsys=capsys)
+    assert code == 1 and "pushes are frozen" in err
+    assert repo.git("branch", "--list", "gitops-promote/*") == ""
+    assert repo.head() == head and repo.status() == ""
+
+
+def test_a_failed_push_puts_an_earlier_promotion_branch_back(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    earlier = run_json(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
+    repo.commit({"envs/staging/api.yaml": api_spec("1.4.0", 2)}, "staging: 1.4.0")
+    _reject_pushes(repo.make_origin(tmp_path / "origin.git"))
+    code, _, _ = run(
+        repo, "promote", "api", "--from", "staging", "--to", "prod", "--push", capsys=capsys
+    )
+    assert code == 1
+    assert repo.head(BRANCH) == earlier["commit"]
