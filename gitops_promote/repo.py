@@ -940,7 +940,9 @@ class GitRepository:
         summary = _porcelain_summary(res.stdout)
         if lease is None and any(reason in summary for reason in _REMOTE_MOVED):
             return False
-        if "stale info" in summary:
+        # With a lease, a branch moved by someone else since it was read shows as "stale info",
+        # or, when two pushes race to create it, as the remote failing to update the ref.
+        if "stale info" in summary or (lease is not None and "failed to update ref" in summary):
             raise RefusedError(
                 f"{remote} {ref} was moved by someone else since it was read; not overwriting it"
             )

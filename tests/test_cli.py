@@ -271,10 +271,22 @@ def test_invalid_yaml_in_a_spec_names_file_and_line(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.commit({"envs/prod/api.yaml": "name: api\nimage: [unclosed\nreplicas: 2\n"}, "broken")
-    rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=3", capsys=capsys)
+    rc, out, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=3", capsys=capsys)
     assert rc == 2
-    assert err.startswith("error: envs/prod/api.yaml:")
-    assert err.count("\n") == 1
+    assert err.startswith("error: envs/prod/api.yaml:3:9: invalid YAML: ")
+    assert err.count("\n") == 1 and out == ""
+
+
+def test_inside_github_actions_an_error_is_also_an_annotation(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit({"envs/prod/api.yaml": "name: api\nimage: [unclosed\nreplicas: 2\n"}, "broken")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    rc, out, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=3", capsys=capsys)
+    assert rc == 2 and err.startswith("error: envs/prod/api.yaml:3:9: ")
+    (annotation,) = [line for line in out.splitlines() if line.startswith("::error ")]
+    assert annotation.startswith("::error file=envs/prod/api.yaml,line=3,col=9")
+    assert "invalid YAML" in annotation
 
 
 def test_invalid_config_exits_2_naming_the_line(
@@ -289,7 +301,7 @@ def test_invalid_config_exits_2_naming_the_line(
 def test_not_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc = main(["--repo", str(tmp_path), "status"])
     assert rc == 2
-    assert "git" in capsys.readouterr().err
+    assert "not a git repository" in capsys.readouterr().err
 
 
 def test_spec_symlink_out_of_the_repository_is_refused(
@@ -302,7 +314,7 @@ def test_spec_symlink_out_of_the_repository_is_refused(
     repo.git("add", "-A")
     repo.git("commit", "-qm", "link")
     rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=2", capsys=capsys)
-    assert rc in (1, 2) and "outside" in err
+    assert rc == 2 and "leads outside the repository" in err
     assert outside.read_text() == "replicas: 1\n"
 
 
@@ -377,3 +389,60 @@ def test_detached_head_needs_a_base_branch(
     rc, _, err = run(repo, "update", "api", "--env", "prod", "--set", "replicas=4", capsys=capsys)
     assert rc == 2 and "HEAD is detached" in err and "base_branch" in err
     assert repo.status() == ""
+
+
+def test_quiet_prints_nothing_but_errors(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = run(
+        repo, "-q", "update", "api", "--env", "prod", "--set", "replicas=4", capsys=capsys
+    )
+    assert rc == 0 and out == "" and err == ""
+    assert b"replicas: 4\n" in repo.read("envs/prod/api.yaml")
+    rc, out, err = run(repo, "-q", "history", "api", "--env", "qa", capsys=capsys)
+    assert rc == 2 and out == "" and err.startswith("error: unknown environment 'qa'")
+
+
+def test_show_a_version_by_commit_sha(
+    repo: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    sha = repo.git("log", "--format=%H", "--reverse", "--", "envs/prod/api.yaml").split()[1]
+    assert (
+        main(["--repo", str(repo.path), "show", "api", "--env", "prod", "--version", sha[:10]]) == 0
+    )
+    assert capsysbinary.readouterr().out == repo.show(sha, "envs/prod/api.yaml")
+
+
+def test_yml_specs_and_a_config_elsewhere(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = repo.read(".gitops-promote.yaml").decode()
+    repo.commit(
+        {
+            ".gitops-promote.yaml": None,
+            "ops/promote.yaml": cfg,
+            "envs/staging/web.yml": "name: web\nimage: {image_uri: web:2}\nreplicas: 1\n",
+            "envs/prod/web.yml": "name: web\nimage: {image_uri: web:1}\nreplicas: 5\n",
+        },
+        "config under ops/, web as .yml",
+    )
+    rc, _, err = run(repo, "status", capsys=capsys)
+    assert rc == 2 and "config file not found" in err
+    config = str(repo.path / "ops" / "promote.yaml")
+    hist = run_json(repo, "--config", config, "history", "web", "--env", "prod", capsys=capsys)
+    assert [v["version"] for v in hist["versions"]] == ["v1"]
+    data = run_json(
+        repo,
+        "--config",
+        config,
+        "promote",
+        "web",
+        "--from",
+        "staging",
+        "--to",
+        "prod",
+        capsys=capsys,
+    )
+    promoted = repo.show(data["branch"], "envs/prod/web.yml").decode().splitlines()
+    assert promoted[0] == "name: web" and promoted[2] == "replicas: 5"
+    assert promoted[1] in ("image: {image_uri: web:2}", 'image: {image_uri: "web:2"}')
+    files = repo.git("ls-tree", "--name-only", data["branch"], "envs/prod/").split()
+    assert "envs/prod/web.yaml" not in files  # the .yml file was edited, no twin created

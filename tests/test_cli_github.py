@@ -221,7 +221,7 @@ def test_concurrent_promotions_of_the_same_service_end_with_one_branch_and_one_p
 ) -> None:
     procs = [_spawn(world, "api"), _spawn(world, "api")]
     results = [p.communicate(timeout=120) for p in procs]
-    assert any(p.returncode == 0 for p in procs), results
+    assert [p.returncode for p in procs] == [0, 0], results  # the later run adopts the branch
     prs = world.api.pulls(REPO)
     assert len(prs) == 1 and prs[0]["state"] == "open"
     assert world.remote_sha(BRANCH) is not None
@@ -285,3 +285,13 @@ def test_update_pr_opens_a_pull_request(world: World, capsys: pytest.CaptureFixt
     assert data["branch"] == "gitops-promote/update/prod/api" and data["pr_url"]
     (pr,) = world.api.pulls(REPO)
     assert "-replicas: 3\n+replicas: 5" in pr["body"]
+
+
+def test_token_given_with_the_option(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    code, data, err = world.promote(capsys, "--provider", "github", "--token", TOKEN)
+    assert code == 0, err
+    assert data["pr_url"] and world.remote_sha(BRANCH) == data["commit"]
+    world.no_token_anywhere(err, json.dumps(data))

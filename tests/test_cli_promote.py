@@ -183,8 +183,11 @@ def test_status_shows_versions_images_and_drift(
     assert data["environments"] == ["dev", "staging", "prod"]
     (api,) = data["services"]
     assert api["service"] == "api"
-    assert api["envs"]["prod"]["version"] == "v3"
-    assert api["envs"]["prod"]["image"] == "ghcr.io/acme/api:1.2.0"
+    assert api["envs"]["prod"] == {
+        "version": "v3",
+        "image": "ghcr.io/acme/api:1.2.0",
+        "sha": repo.git("log", "-1", "--format=%H", "--", "envs/prod/api.yaml"),
+    }
     assert api["envs"]["staging"]["version"] == "v2"
     drift = {(d["from"], d["to"]): d for d in api["drift"]}
     assert drift[("staging", "prod")]["pending"] == 2  # image + NEW_QUEUE
