@@ -206,3 +206,34 @@ def test_shellcheck_on_every_run_script(tmp_path: Path) -> None:
         f.write_text("#!/usr/bin/env bash\n" + script)
         proc = run("shellcheck", "--shell=bash", "--severity=style", str(f))
         assert proc.returncode == 0, f"{where}:\n{proc.stdout}{proc.stderr}"
+
+
+def test_action_inputs_and_outputs_are_the_spec_contract() -> None:
+    """SPEC section 5: every input (with its default) and every output, by name."""
+    action = load_action()
+    inputs = action["inputs"]
+    spec_inputs = {
+        "command": None,
+        "service": "",
+        "env": "",
+        "from": "",
+        "to": "",
+        "version": "",
+        "set": "",
+        "dry-run": "false",
+        "push": "true",
+        "config": "",
+        "working-directory": ".",
+        "token": "${{ github.token }}",
+        "python-version": "3.11",
+    }
+    for name, default in spec_inputs.items():
+        assert name in inputs, name
+        assert inputs[name].get("default") == default, name
+    assert inputs["command"].get("required") is True
+    extra = set(inputs) - set(spec_inputs)
+    assert extra == {"message", "pr", "provider"}, extra  # documented additions
+    assert list(action["outputs"]) == [
+        "pr-url", "pr-number", "branch", "commit", "version", "changed", "json",
+    ]  # fmt: skip
+    assert action["runs"]["using"] == "composite"
