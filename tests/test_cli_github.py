@@ -34,26 +34,16 @@ class World:
     git_server: GitHttpServer
     api: GithubStandin
 
+    def run(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+        """The CLI with --output json in the work repository: (exit code, JSON, stderr)."""
+        code = main(["--repo", str(self.work.path), "--output", "json", *args])
+        out, err = capsys.readouterr()
+        return code, (json.loads(out) if out.strip() else {}), err
+
     def promote(
         self, capsys: pytest.CaptureFixture[str], *extra: str, service: str = "api"
     ) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-        code = main(
-            [
-                "--repo",
-                str(self.work.path),
-                "--output",
-                "json",
-                "promote",
-                service,
-                "--from",
-                "staging",
-                "--to",
-                "prod",
-                *extra,
-            ]
-        )
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if out.strip() else {}), err
+        return self.run(capsys, "promote", service, "--from", "staging", "--to", "prod", *extra)
 
     def remote_sha(self, branch: str) -> str | None:
         out = git(self.bare, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
@@ -233,24 +223,8 @@ def test_rollback_pr_opens_a_pull_request_with_the_diff(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     head = world.work.head()
-    code = main(
-        [
-            "--repo",
-            str(world.work.path),
-            "--output",
-            "json",
-            "rollback",
-            "api",
-            "--env",
-            "prod",
-            "--to",
-            "v1",
-            "--pr",
-        ]
-    )
-    out, err = capsys.readouterr()
+    code, data, err = world.run(capsys, "rollback", "api", "--env", "prod", "--to", "v1", "--pr")
     assert code == 0, err
-    data = json.loads(out)
     branch = "gitops-promote/rollback/prod/api"
     assert data["branch"] == branch and data["to_version"] == "v1"
     assert world.remote_sha(branch) == data["commit"]
@@ -264,24 +238,10 @@ def test_rollback_pr_opens_a_pull_request_with_the_diff(
 
 
 def test_update_pr_opens_a_pull_request(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        [
-            "--repo",
-            str(world.work.path),
-            "--output",
-            "json",
-            "update",
-            "api",
-            "--env",
-            "prod",
-            "--set",
-            "replicas=5",
-            "--pr",
-        ]
+    code, data, err = world.run(
+        capsys, "update", "api", "--env", "prod", "--set", "replicas=5", "--pr"
     )
-    out, err = capsys.readouterr()
     assert code == 0, err
-    data = json.loads(out)
     assert data["branch"] == "gitops-promote/update/prod/api" and data["pr_url"]
     (pr,) = world.api.pulls(REPO)
     assert "-replicas: 3\n+replicas: 5" in pr["body"]
