@@ -24,6 +24,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from .errors import GitopsPromoteError, UsageError
+from .messages import BOT_EMAIL, BOT_NAME
 
 COMMANDS = ("history", "show", "update", "rollback", "diff", "promote", "status", "check")
 PROVIDERS = ("github", "local")
@@ -31,8 +32,6 @@ SUMMARY_LIMIT = 1024 * 1024
 """``$GITHUB_STEP_SUMMARY`` holds at most 1 MiB per step; the runner drops a larger summary."""
 
 ANNOTATION_LEVELS = ("error", "warning", "notice", "debug")
-BOT_NAME = "github-actions[bot]"
-BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 
 _OUTPUT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PR_NUMBER = re.compile(r"/pull/(\d+)(?:[/?#]|$)")

@@ -6,6 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+#: Who commits inside GitHub Actions when the job configured no git identity.
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+
 KIND = "Gitops-Promote-Kind"
 RESTORES = "Gitops-Promote-Restores"
 SOURCE = "Gitops-Promote-Source"

@@ -41,11 +41,10 @@ from .errors import (
     RefusedError,
     UsageError,
 )
+from .messages import BOT_EMAIL, BOT_NAME
 
 ZERO_SHA = "0" * 40
 _SHA_RE = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
-_BOT_NAME = "github-actions[bot]"
-_BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 _REMOTE_MOVED = ("fetch first", "non-fast-forward")
 
 
@@ -644,10 +643,10 @@ class GitRepository:
         ):
             # A runner has no git identity configured: commit as the Actions bot.
             ident = {
-                "GIT_AUTHOR_NAME": _BOT_NAME,
-                "GIT_AUTHOR_EMAIL": _BOT_EMAIL,
-                "GIT_COMMITTER_NAME": _BOT_NAME,
-                "GIT_COMMITTER_EMAIL": _BOT_EMAIL,
+                "GIT_AUTHOR_NAME": BOT_NAME,
+                "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+                "GIT_COMMITTER_NAME": BOT_NAME,
+                "GIT_COMMITTER_EMAIL": BOT_EMAIL,
             }
             res = self._run(
                 "commit-tree",
