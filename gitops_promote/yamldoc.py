@@ -1010,7 +1010,7 @@ class YamlDoc:
         """
         edits = list(edits)
         if not edits:
-            return self._derive(self.text)
+            return self  # a YamlDoc never changes once built
         expected = self.documents()
         for e in edits:
             try:
@@ -1059,20 +1059,28 @@ class YamlDoc:
         return result
 
     def _splice(self, batch: list[Edit]) -> str:
-        """The text with ``batch`` applied (one pass when the edits' splices are disjoint)."""
-        try:
-            splices: list[_Splice] = []
-            for i, e in enumerate(batch):
-                for s in self._plan(e):
+        """The text with ``batch`` applied. Splices are gathered while they stay disjoint; when
+        an edit's splice meets one gathered before, those are applied and parsed once, and the
+        edit is planned again on that text (one parse per conflict, not one per edit)."""
+        cur = self
+        splices: list[_Splice] = []
+        for i, e in enumerate(batch):
+            new = cur._plan(e)
+            for s in new:
+                s.order = i
+            try:
+                _check_splices(splices + new)
+            except _Sequential:
+                if not splices:  # this edit's own splices overlap: apply it on its own
+                    cur = cur._reparse(_apply(cur.text, new))
+                    continue
+                cur = cur._reparse(_apply(cur.text, splices))
+                splices = []
+                new = cur._plan(e)
+                for s in new:
                     s.order = i
-                    splices.append(s)
-            _check_splices(splices)
-            return _apply(self.text, splices)
-        except _Sequential:
-            cur = self
-            for e in batch[:-1]:
-                cur = cur._reparse(_apply(cur.text, cur._plan(e)))
-            return _apply(cur.text, cur._plan(batch[-1]))
+            splices += new
+        return _apply(cur.text, splices)
 
     def _reparse(self, text: str) -> YamlDoc:
         try:
@@ -1172,8 +1180,10 @@ class YamlDoc:
         if ctx == "root":
             return 0
         if ctx == "item" and old is not None:
-            if old.dash >= 0:
+            if old.dash >= 0 and not (old.kind in ("map", "seq") and old.block):
                 return t.col(old.dash) + self.layout.item_indent
+            # a block collection item is replaced where its text starts (``-   - x``: after
+            # the spaces), so the new block's lines line up with that column
             return t.col(old.content)
         if col is not None:
             return col

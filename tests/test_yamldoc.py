@@ -937,3 +937,11 @@ def test_deleting_below_a_block_scalar_keeps_spaces_only_lines_out_of_it() -> No
     # `    ` (more indented than `x`) after the removed key would become part of the `|` text
     src = "job:\n  if: |\n    x\n  steps:\n  - a\n\n      \nnext: 1\n"
     assert edited(src, Edit(("job", "steps"), delete=True)) == "job:\n  if: |\n    x\n\n\nnext: 1\n"
+
+
+def test_replacing_a_compact_nested_sequence_item_lines_up_with_its_text() -> None:
+    # `-   - x`: the inner sequence starts after the spaces, not at the usual item indent
+    doc = YamlDoc.parse("tag:\n  -   - \nafter: 1\n")
+    out = doc.edit([Edit(("tag", 0), value={"a": 1, "b": 2})])
+    assert out.text == "tag:\n  -   a: 1\n      b: 2\nafter: 1\n"
+    assert out.documents() == [{"tag": [{"a": 1, "b": 2}], "after": 1}]

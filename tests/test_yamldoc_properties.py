@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 from typing import Any
 
 import pytest
@@ -87,7 +88,11 @@ LAYOUTS = st.sampled_from(
         {"mapping": 4, "sequence": 4, "offset": 2, "flow": None, "comments": True},
     ]
 )
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(os.environ.get("YAMLDOC_PROPERTY_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def dump(data: Any, layout: dict[str, Any]) -> str:
