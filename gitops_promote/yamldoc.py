@@ -257,6 +257,11 @@ class _Splice:
         return (self.a, self.b, -self.depth, self.order)
 
 
+def _is_merge_key(key: _Node) -> bool:
+    """``<<`` written plain is a merge key; a quoted ``"<<"`` is an ordinary key."""
+    return key.kind == "scalar" and key.value == "<<" and key.style is None
+
+
 class _Sequential(Exception):
     """Edits depend on each other: apply them one at a time."""
 
@@ -488,7 +493,7 @@ class _Tree:
             same = k.kind == key.kind and (
                 (k.value if k.kind == "scalar" else f"*{k.anchor}") == name
             )
-            if same and not (key.kind == "scalar" and key.value == "<<" and key.style is None):
+            if same and not (_is_merge_key(key)):
                 raise self.error(f"duplicate key {name!r}", key.start)
         parent.pairs.append((key, node))
 
@@ -523,7 +528,7 @@ class _Tree:
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for k, v in node.pairs:
-            if k.kind == "scalar" and k.value == "<<" and k.style is None:
+            if _is_merge_key(k):
                 value = self.plain(v)
                 sources = value if isinstance(value, list) else [value]
                 for src in sources:
@@ -1456,7 +1461,7 @@ class YamlDoc:
         parent = chain[-1]
         missing = e.path[depth:]
         merged = parent.kind == "map" and any(
-            k.kind == "scalar" and k.value == "<<" and k.style is None for k, _ in parent.pairs
+            _is_merge_key(k) for k, _ in parent.pairs
         )
         inherited = self._tree.plain(parent) if merged else {}
         name = str(missing[0])
@@ -1748,10 +1753,10 @@ class YamlDoc:
         assert parent is not None
         if parent.kind == "map":
             assert node.key is not None
-            if node.key.kind == "scalar" and node.key.value == "<<":
+            if _is_merge_key(node.key):
                 raise t.error("cannot delete a merge key '<<'; edit it by hand", node.key.start)
             for k, v in parent.pairs:
-                if k.kind == "scalar" and k.value == "<<" and k.style is None:
+                if _is_merge_key(k):
                     merged = t.plain(v)
                     sources = merged if isinstance(merged, list) else [merged]
                     if any(isinstance(m, dict) and node.key.value in m for m in sources):

@@ -945,3 +945,9 @@ def test_replacing_a_compact_nested_sequence_item_lines_up_with_its_text() -> No
     out = doc.edit([Edit(("tag", 0), value={"a": 1, "b": 2})])
     assert out.text == "tag:\n  -   a: 1\n      b: 2\nafter: 1\n"
     assert out.documents() == [{"tag": [{"a": 1, "b": 2}], "after": 1}]
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key() -> None:
+    doc = YamlDoc.parse('a: 1\n"<<": 2\nb: 3\n')
+    assert doc.edit([Edit(("<<",), value=5)]).text == 'a: 1\n"<<": 5\nb: 3\n'
+    assert doc.edit([Edit(("<<",), delete=True)]).text == "a: 1\nb: 3\n"
