@@ -1049,10 +1049,12 @@ class YamlDoc:
         # on the text the earlier batch produced.
         cur = self
         batch: list[Edit] = []
+        memo: dict[tuple[int, Path], tuple[int, bool]] = {}  # about ``cur``'s text
         for e in edits:
-            if batch and _depends(cur, batch, e):
+            if batch and _depends(cur, batch, e, memo):
                 cur = cur._reparse(cur._splice(batch))
                 batch = []
+                memo = {}
             batch.append(e)
         result = cur._reparse(cur._splice(batch))
         if not _same(result._data, expected):
@@ -2044,10 +2046,26 @@ def _apply_plain(docs: list[Any], e: Edit, filename: str) -> None:
         raise not_container(len(e.path) - 1, cur)
 
 
-def _depends(doc: YamlDoc, batch: list[Edit], e: Edit) -> bool:
+def _depends(
+    doc: YamlDoc, batch: list[Edit], e: Edit, memo: dict[tuple[int, Path], tuple[int, bool]]
+) -> bool:
     """Whether ``e`` addresses what an edit of ``batch`` creates, moves or removes: a path
     inside (or above) another's, a list whose items another inserts or deletes, any
-    whole-document edit."""
+    whole-document edit. ``memo`` keeps, per (document, path) of ``doc``, how much of the path
+    exists and whether all of it does, so each edit's path is walked once, not once per pair."""
+
+    def present(x: Edit) -> int:
+        return _known(x)[0]
+
+    def exists(x: Edit) -> bool:
+        return _known(x)[1]
+
+    def _known(x: Edit) -> tuple[int, bool]:
+        key = (x.doc, x.path)
+        if key not in memo:
+            memo[key] = (doc._present(x.doc, x.path), doc.exists(x.doc, x.path))
+        return memo[key]
+
     if e.path == () or any(b.path == () for b in batch):
         return True
     s1 = [str(x) for x in e.path]
@@ -2062,11 +2080,11 @@ def _depends(doc: YamlDoc, batch: list[Edit], e: Edit) -> bool:
         while s1[common] == s2[common]:
             common += 1
         # both would create the same missing mapping (or own copy of a merged value)
-        if doc._present(e.doc, e.path) < common or doc._present(b.doc, b.path) < common:
+        if present(e) < common or present(b) < common:
             return True
         for x in (e, b):
             item = len(x.path) == common + 1 and _index(x.path[common]) is not None
-            if item and (x.delete or not doc.exists(x.doc, x.path)):
+            if item and (x.delete or not exists(x)):
                 return True
     return False
 
