@@ -257,6 +257,10 @@ class _Splice:
         return (self.a, self.b, -self.depth, self.order)
 
 
+_EXPANSION_BASE = 1_000_000
+_EXPANSION_PER_CHAR = 10
+
+
 def _is_merge_key(key: _Node) -> bool:
     """``<<`` written plain is a merge key; a quoted ``"<<"`` is an ordinary key."""
     return key.kind == "scalar" and key.value == "<<" and key.style is None
@@ -514,6 +518,20 @@ class _Tree:
 
     # ---- plain data
     def plain(self, node: _Node | None) -> Any:
+        """The plain value of ``node``, aliases expanded. Aliases nested in anchors grow the
+        data exponentially (a "billion laughs" file): past a budget proportional to the text
+        the spec is refused instead of taking minutes and all memory."""
+        self._budget = _EXPANSION_BASE + _EXPANSION_PER_CHAR * len(self.text)
+        return self._plain(node)
+
+    def _plain(self, node: _Node | None) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise self.error(
+                "aliases expand to far more values than the file holds (nested anchors?); "
+                "refusing to expand them",
+                node.start if node is not None else 0,
+            )
         if node is None:
             return None
         if node.kind == "scalar":
@@ -522,14 +540,14 @@ class _Tree:
             target = self.anchor_before(node)
             if target is None:
                 raise self.error(f"unknown alias *{node.anchor}", node.start)
-            return self.plain(target)
+            return self._plain(target)
         if node.kind == "seq":
-            return [self.plain(n) for n in node.items]
+            return [self._plain(n) for n in node.items]
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for k, v in node.pairs:
             if _is_merge_key(k):
-                value = self.plain(v)
+                value = self._plain(v)
                 sources = value if isinstance(value, list) else [value]
                 for src in sources:
                     if not isinstance(src, dict):
@@ -538,13 +556,13 @@ class _Tree:
                         merged.setdefault(mk, mv)
                 continue
             if k.kind == "alias":
-                kv = self.plain(k)
+                kv = self._plain(k)
                 if isinstance(kv, (dict, list)):
                     raise self.error("complex mapping keys are not supported", k.start)
                 name = _key_string(kv)
             else:
                 name = k.value
-            out[name] = self.plain(v)
+            out[name] = self._plain(v)
         if merged:
             result = dict(merged)
             result.update(out)

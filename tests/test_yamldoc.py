@@ -951,3 +951,20 @@ def test_a_quoted_merge_key_is_an_ordinary_key() -> None:
     doc = YamlDoc.parse('a: 1\n"<<": 2\nb: 3\n')
     assert doc.edit([Edit(("<<",), value=5)]).text == 'a: 1\n"<<": 5\nb: 3\n'
     assert doc.edit([Edit(("<<",), delete=True)]).text == "a: 1\nb: 3\n"
+
+
+def test_nested_aliases_that_explode_are_refused_quickly() -> None:
+    import time
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match="aliases expand to far more values") as info:
+        YamlDoc.parse("\n".join(lines) + "\n", "bomb.yaml")
+    assert time.perf_counter() - start < 10
+    assert info.value.file == "bomb.yaml" and info.value.line is not None
+
+
+def test_ordinary_anchor_reuse_is_fine() -> None:
+    text = "defaults: &d {cpu: 1, mem: 2}\n" + "".join(f"s{i}: *d\n" for i in range(500))
+    assert YamlDoc.parse(text).documents()[0]["s499"] == {"cpu": 1, "mem": 2}
