@@ -1480,9 +1480,7 @@ class YamlDoc:
         t = self._tree
         parent = chain[-1]
         missing = e.path[depth:]
-        merged = parent.kind == "map" and any(
-            _is_merge_key(k) for k, _ in parent.pairs
-        )
+        merged = parent.kind == "map" and any(_is_merge_key(k) for k, _ in parent.pairs)
         inherited = self._tree.plain(parent) if merged else {}
         name = str(missing[0])
         if e.delete and not (name in inherited and len(missing) > 1):
