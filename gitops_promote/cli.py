@@ -205,8 +205,8 @@ def _publisher(
     push: bool,
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
+    from .git import PushAuth
     from .publish import Publisher
-    from .repo import PushAuth
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
     if token and _in_actions():

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import GitopsPromoteError, ProviderError, RefusedError
 
 if TYPE_CHECKING:
+    from .git import GitRepository, PushAuth
     from .provider import Provider, PullRequestRef
-    from .repo import GitRepository, PushAuth
 
 
 @dataclass(frozen=True)
