@@ -200,30 +200,8 @@ def commit_files(
     if max_attempts < 1:
         raise UsageError("max_attempts must be at least 1")
     ref = branch_ref(gw, branch)
-    tip = rev_parse(gw, ref)
-    if tip is None:
-        raise NotFoundError(f"branch {branch!r} does not exist")
-    if expected_tip is not None:
-        expected = rev_parse(gw, expected_tip)
-        if expected != tip:
-            raise RefusedError(
-                f"branch {branch} moved: expected it at {short(expected or expected_tip)},"
-                f" it is at {short(tip)}; nothing was committed"
-            )
-    checked_out, elsewhere = where_checked_out(gw, branch)
-    if elsewhere is not None:
-        raise RefusedError(
-            f"branch {branch} is checked out in another work tree ({elsewhere});"
-            " commit there or check out another branch"
-        )
     paths = list(norm)
-    if checked_out:
-        dirty = dirty_paths(gw, paths)
-        if dirty:
-            raise RefusedError(
-                f"uncommitted changes to {', '.join(dirty)}: commit or stash them first;"
-                " nothing was changed"
-            )
+    tip, checked_out = _committable(gw, branch, ref, expected_tip, paths)
     with tempfile.TemporaryDirectory(prefix="gitops-promote-") as tmp:
         blobs = _hash_blobs(gw, norm, tmp)
         new = _build_commit(gw, tip, blobs, message, tmp)
@@ -270,6 +248,41 @@ def commit_files(
         return CommitResult(
             sha=new, parent=pushed.parent, pushed=True, rebased_onto=pushed.rebased_onto
         )
+
+
+def _committable(
+    gw: Gateway, branch: str, ref: str, expected_tip: str | None, paths: Sequence[str]
+) -> tuple[str, bool]:
+    """(tip of ``branch``, whether it is checked out here); refused when committing is unsafe.
+
+    NotFoundError if the branch does not exist; RefusedError if it is not at ``expected_tip``,
+    is checked out in another work tree, or is checked out here with uncommitted changes to
+    ``paths``.
+    """
+    tip = rev_parse(gw, ref)
+    if tip is None:
+        raise NotFoundError(f"branch {branch!r} does not exist")
+    if expected_tip is not None:
+        expected = rev_parse(gw, expected_tip)
+        if expected != tip:
+            raise RefusedError(
+                f"branch {branch} moved: expected it at {short(expected or expected_tip)},"
+                f" it is at {short(tip)}; nothing was committed"
+            )
+    checked_out, elsewhere = where_checked_out(gw, branch)
+    if elsewhere is not None:
+        raise RefusedError(
+            f"branch {branch} is checked out in another work tree ({elsewhere});"
+            " commit there or check out another branch"
+        )
+    if checked_out:
+        dirty = dirty_paths(gw, paths)
+        if dirty:
+            raise RefusedError(
+                f"uncommitted changes to {', '.join(dirty)}: commit or stash them first;"
+                " nothing was changed"
+            )
+    return tip, checked_out
 
 
 def write_branch(

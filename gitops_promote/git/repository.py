@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import commit, log, read
+
+# as a module name, "remote" would be shadowed by the methods' parameter of that name
 from . import remote as remote_module
 from .commit import CommitResult
 from .gateway import Gateway, PushAuth
