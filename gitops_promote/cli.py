@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
+from . import __version__, interrupt
+from .errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    GitopsPromoteError,
+    Interrupted,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from .publish import Publisher
@@ -135,9 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _report_error(exc)
         return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        return 130
+    except (Interrupted, KeyboardInterrupt) as exc:  # SIGINT, SIGTERM, SIGHUP: interrupt.py
+        click.echo(interrupt.message(exc), err=True)
+        return interrupt.exit_code(exc)
     except Exception as exc:  # last line of defence: one line, no traceback
         if _state["verbose"]:
             traceback.print_exc()

@@ -73,12 +73,25 @@ def fetch_branch(
 
 
 def remote_branch_sha(
-    gw: Gateway, branch: str, remote: str = "origin", auth: PushAuth | None = None
+    gw: Gateway,
+    branch: str,
+    remote: str = "origin",
+    auth: PushAuth | None = None,
+    *,
+    timeout: float | None = None,
 ) -> str | None:
     """The sha of ``branch`` on ``remote`` (``git ls-remote``), or ``None`` if it is absent."""
     _check_remote(remote)
     ref = branch_ref(gw, branch)
-    res = gw.network("ls-remote", "--heads", remote, ref, auth=auth, what=f"git ls-remote {remote}")
+    res = gw.network(
+        "ls-remote",
+        "--heads",
+        remote,
+        ref,
+        auth=auth,
+        what=f"git ls-remote {remote}",
+        timeout=timeout,
+    )
     for line in res.stdout.decode("utf-8", "replace").splitlines():
         sha, _, name = line.partition("\t")
         if name == ref and SHA_RE.match(sha):
