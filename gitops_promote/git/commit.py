@@ -34,6 +34,7 @@ from .read import (
     commit_sha,
     current_branch,
     dirty_paths,
+    refuse_unsafe_state,
     rev_parse,
 )
 from .remote import push_rebasing, remote_branch_sha
@@ -367,6 +368,7 @@ def _committable(
             f"branch {branch} is checked out in another work tree ({elsewhere});"
             " commit there or check out another branch"
         )
+    refuse_unsafe_state(gw, branch, checked_out)
     if checked_out:
         dirty = dirty_paths(gw, paths)
         if dirty:

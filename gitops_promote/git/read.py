@@ -5,11 +5,12 @@ Many blobs are read by one ``git cat-file --batch`` process.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import GitError, NotFoundError, UsageError
+from ..errors import GitError, NotFoundError, RefusedError, UsageError
 from .gateway import SHA_RE, Gateway, one_line
 from .paths import norm_path
 
@@ -208,3 +209,83 @@ def diff_text(gw: Gateway, old: bytes, new: bytes, path: str) -> str:
     if res.status not in (0, 1):
         raise GitError(f"git diff failed: {one_line(res.stderr)}")
     return res.stdout.decode("utf-8", "replace")
+
+
+#: git's state files of an operation in progress (``git rev-parse --git-path``), and its name
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "a merge"),
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+)
+
+
+def refuse_unsafe_state(gw: Gateway, branch: str, checked_out: bool) -> None:
+    """RefusedError when committing on ``branch`` would mix with an unfinished git operation.
+
+    Refused when the branch is checked out here and a merge, rebase, cherry-pick or revert is in
+    progress, when any work tree is rebasing ``branch`` (its HEAD is detached meanwhile, and the
+    rebase would drop the new commit), and, when checked out, whenever the index is locked.
+    """
+    names = [name for name, _ in _IN_PROGRESS]
+    args = ["rev-parse", "--git-common-dir"]
+    for name in [*names, "index.lock"]:
+        args += ["--git-path", name]
+    lines = gw.out(*args).splitlines()
+    if len(lines) != len(names) + 2:
+        raise GitError("git rev-parse --git-path returned an unexpected answer")
+    common = gw.root / lines[0]
+    here = [gw.root / p for p in lines[1:]]
+    for path, (_, what) in zip(here, _IN_PROGRESS, strict=False):
+        if checked_out and path.exists():
+            raise RefusedError(
+                f"{what} is in progress: finish or abort it first; nothing was changed"
+            )
+    rebasing = [
+        *(common / "worktrees").glob("*/rebase-*/head-name"),
+        *common.glob("rebase-*/head-name"),
+    ]
+    for head_name in rebasing:
+        try:
+            name = head_name.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        if name == f"refs/heads/{branch}":
+            raise RefusedError(
+                f"a rebase of {branch} is in progress: finish or abort it first; nothing was"
+                " changed"
+            )
+    lock = here[-1]
+    if checked_out and lock.exists():
+        holder = _git_process_in(gw.root, common)
+        hint = (
+            f"git process {holder} may hold it: let it finish"
+            if holder
+            else f"if no git process is running, remove it (rm {lock})"
+        )
+        raise RefusedError(
+            f"{lock} exists: another git command is running or crashed; {hint}. Nothing was changed"
+        )
+
+
+def _git_process_in(root: Path, git_dir: Path) -> str | None:
+    """``PID (command line)`` of a running git process working in this repository, if any."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if not argv or not os.path.basename(argv[0]).startswith(b"git"):
+                continue
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        if cwd == root or root in cwd.parents or cwd == git_dir.resolve():
+            cmd = b" ".join(a for a in argv if a).decode("utf-8", "replace")
+            return f"{entry.name} ({cmd[:80]})"
+    return None
