@@ -203,15 +203,17 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def scratch_dir() -> Iterator[str]:
+def scratch_dir(prefix: str = "gitops-promote-") -> Iterator[str]:
     """A private temporary folder (``gitops-promote-*``), removed on every exit, signals too."""
-    with interrupt.critical():
-        path = tempfile.mkdtemp(prefix="gitops-promote-")
+    path: str | None = None
     try:
+        with interrupt.critical():
+            path = tempfile.mkdtemp(prefix=prefix)
         yield path
     finally:
-        with interrupt.critical():
-            shutil.rmtree(path, ignore_errors=True)
+        if path is not None:
+            with interrupt.critical():
+                shutil.rmtree(path, ignore_errors=True)
 
 
 class Gateway:

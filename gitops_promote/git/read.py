@@ -6,12 +6,11 @@ Many blobs are read by one ``git cat-file --batch`` process.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError, UsageError
-from .gateway import SHA_RE, Gateway, one_line
+from .gateway import SHA_RE, Gateway, one_line, scratch_dir
 from .paths import norm_path
 
 
@@ -184,7 +183,7 @@ def is_ancestor(gw: Gateway, old: str, new: str) -> bool:
 def diff_text(gw: Gateway, old: bytes, new: bytes, path: str) -> str:
     """Unified diff of ``old`` -> ``new``, ``a/PATH`` and ``b/PATH`` headers; "" if equal."""
     norm = norm_path(path)
-    with tempfile.TemporaryDirectory(prefix="gitops-promote-diff-") as tmp:
+    with scratch_dir("gitops-promote-diff-") as tmp:
         a = Path(tmp, "a", norm)
         b = Path(tmp, "b", norm)
         for target, data in ((a, old), (b, new)):
