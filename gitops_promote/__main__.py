@@ -4,10 +4,23 @@ Signal handling is installed before the command line (and click) is even importe
 or SIGTERM at any instant of start-up ends with one line and exit 130/143, not a traceback.
 """
 
+import os
+import signal
 import sys
 
-from .errors import Interrupted
-from .interrupt import exit_code, finish, install, message
+
+def _early(signum: int, _frame: object) -> None:  # until install(): nothing was done yet
+    os.write(
+        2, f"error: interrupted by {signal.Signals(signum).name}; nothing was changed\n".encode()
+    )
+    os._exit(128 + signum)
+
+
+for _sig in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(_sig, _early)
+
+from .errors import Interrupted  # noqa: E402
+from .interrupt import exit_code, finish, install, message  # noqa: E402
 
 install()
 try:
