@@ -23,7 +23,10 @@ import pytest
 from .gitrepo import GitRepo
 from .sample import api_spec, make_sample
 
-SCRIPT = Path(sys.executable).with_name("gitops-promote")
+#: the installed console script (or another build of it, to compare)
+SCRIPT = Path(
+    os.environ.get("GITOPS_PROMOTE_SCRIPT") or Path(sys.executable).with_name("gitops-promote")
+)
 REAL_GIT = shutil.which("git") or "/usr/bin/git"
 #: fixed dates make the commits of every run identical, so "done" has exactly one sha
 DATES = {
