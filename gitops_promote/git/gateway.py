@@ -232,6 +232,9 @@ class Gateway:
             raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
         self._repo = repo
         self.root: Path = Path(repo.working_tree_dir).resolve()
+        #: revisions whose whole history is known to be here, "*" for all of them (see
+        #: log.require_full_history)
+        self.whole_history: set[str] = set()
         self._exe = str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
     def run(
