@@ -72,4 +72,4 @@ def test_push_without_origin(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
     repo.git("remote", "remove", "origin")
-    _fails(repo, args, capsys, 1, "origin")
+    _fails(repo, args, capsys, 1, "there is no remote named origin: add it")
