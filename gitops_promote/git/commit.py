@@ -26,7 +26,7 @@ from ..errors import (
     UsageError,
 )
 from ..messages import BOT_EMAIL, BOT_NAME
-from .gateway import ZERO_SHA, Gateway, PushAuth, one_line, scratch_dir, short
+from .gateway import ZERO_SHA, Gateway, PushAuth, one_line, parsing, scratch_dir, short
 from .paths import norm_path, safe_path
 from .read import (
     branch_ref,
@@ -132,9 +132,12 @@ def _check_tree_shape(gw: Gateway, commit: str, paths: Sequence[str]) -> None:
         parts = p.split("/")
         queries.extend(("/".join(parts[:i]), "dir") for i in range(1, len(parts)))
     text = "".join(f"{commit}:{q}\n" for q, _ in queries)
-    out = gw.run("cat-file", "--batch-check", input=text.encode()).stdout.decode()
-    for (q, want), line in zip(queries, out.splitlines(), strict=True):
-        kind = "missing" if line.endswith(" missing") else line.split(" ")[-2]
+    out = gw.run("cat-file", "--batch-check", input=text.encode()).stdout.decode("utf-8", "replace")
+    answers = out.splitlines()
+    if len(answers) != len(queries):
+        raise GitError("git cat-file --batch-check returned an unexpected answer")
+    for (q, want), line in zip(queries, answers, strict=True):
+        kind = "missing" if line.endswith(" missing") else line.rsplit(" ", 2)[-2]
         if want == "file" and kind == "tree":
             raise UsageError(f"{q} is a directory; cannot write it as a file")
         if want == "dir" and kind not in ("tree", "missing"):
@@ -153,10 +156,11 @@ def _build_commit(
     gw.run("read-tree", parent, env=env)
     modes: dict[str, str] = {}
     listing = gw.run("ls-files", "-s", "-z", "--", *blobs, env=env).stdout
-    for entry in listing.split(b"\0"):
-        if entry:
-            meta, _, name = entry.partition(b"\t")
-            modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+    with parsing("git ls-files"):
+        for entry in listing.split(b"\0"):
+            if entry:
+                meta, _, name = entry.partition(b"\t")
+                modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
     info = "".join(
         f"{modes.get(p, '100644') if modes.get(p) in ('100644', '100755') else '100644'}"
         f" {sha}\t{p}\n"

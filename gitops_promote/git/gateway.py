@@ -203,6 +203,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
+def parsing(what: str) -> Iterator[None]:
+    """Where git's output is taken apart: an answer of an unexpected shape is a GitError."""
+    try:
+        yield
+    except (ValueError, IndexError) as exc:  # UnicodeDecodeError is a ValueError
+        raise GitError(f"{what} returned an answer this program cannot read ({exc})") from None
+
+
+@contextmanager
 def scratch_dir(prefix: str = "gitops-promote-") -> Iterator[str]:
     """A private temporary folder (``gitops-promote-*``), removed on every exit, signals too."""
     path: str | None = None

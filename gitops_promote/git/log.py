@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError
-from .gateway import Gateway, one_line
+from .gateway import Gateway, one_line, parsing
 from .paths import norm_path
 from .read import current_branch, rev_parse
 from .remote import remote_url
@@ -110,6 +110,8 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
         if "does not have any commits" in msg:
             return []
         raise GitError(f"git log failed: {msg}")
+    with parsing("git log"):
+        records = parse_log(res.stdout)
     return [
         FileChange(
             sha=r.sha,
@@ -124,7 +126,7 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
             old_blob=c.old_blob,
             blob=c.blob,
         )
-        for r in parse_log(res.stdout)
+        for r in records
         for c in r.changes
     ]
 

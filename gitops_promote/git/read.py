@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError, UsageError
-from .gateway import SHA_RE, Gateway, one_line, scratch_dir
+from .gateway import SHA_RE, Gateway, one_line, parsing, scratch_dir
 from .paths import norm_path
 
 
@@ -71,10 +71,19 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
         raise NotFoundError(f"unknown revision {ref!r}")
     lines = [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm]
     data = gw.run("cat-file", "--batch", input=("\n".join(lines) + "\n").encode()).stdout
+    with parsing("git cat-file --batch"):
+        results, kinds = _parse_batch(data, len(lines))
+    if kinds[0] != "tree":
+        raise NotFoundError(f"unknown revision {ref!r}")
+    return dict(zip(norm, results[1:], strict=True))
+
+
+def _parse_batch(data: bytes, count: int) -> tuple[list[bytes | None], list[str]]:
+    """The objects (blobs, else None) and their kinds in ``git cat-file --batch`` output."""
     results: list[bytes | None] = []
     pos = 0
     kinds: list[str] = []
-    for _ in lines:
+    for _ in range(count):
         end = data.index(b"\n", pos)
         header = data[pos:end].decode("utf-8", "replace")
         pos = end + 1
@@ -88,9 +97,7 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
         pos += size + 1
         kinds.append(fields[1])
         results.append(content if fields[1] == "blob" else None)
-    if kinds[0] != "tree":
-        raise NotFoundError(f"unknown revision {ref!r}")
-    return dict(zip(norm, results[1:], strict=True))
+    return results, kinds
 
 
 def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
@@ -102,12 +109,13 @@ def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
     if res.status != 0:
         return []
     names = []
-    for entry in res.stdout.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, name = entry.partition(b"\t")
-        if meta.split(b" ")[1] == b"blob":
-            names.append(name.decode("utf-8", "surrogateescape"))
+    with parsing("git ls-tree"):
+        for entry in res.stdout.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            if meta.split(b" ")[1] == b"blob":
+                names.append(name.decode("utf-8", "surrogateescape"))
     return sorted(names)
 
 
@@ -123,11 +131,12 @@ def tree_entries(gw: Gateway, commit: str, paths: Sequence[str]) -> dict[str, tu
         return {}
     out = gw.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
     entries: dict[str, tuple[str, str]] = {}
-    for entry in out.split(b"\0"):
-        if entry:
-            meta, _, name = entry.partition(b"\t")
-            mode, _type, sha = meta.decode().split(" ")
-            entries[name.decode("utf-8", "surrogateescape")] = (mode, sha)
+    with parsing("git ls-tree"):
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, _, name = entry.partition(b"\t")
+                mode, _type, sha = meta.decode().split(" ")
+                entries[name.decode("utf-8", "surrogateescape")] = (mode, sha)
     return entries
 
 
