@@ -9,7 +9,9 @@ The repository is cached under ``--workdir`` so that re-runs skip the build.
 
 Then it runs each command as a subprocess of the installed ``gitops-promote`` (the one beside
 this interpreter, else on PATH), ``--runs`` times, and prints the medians side by side with the
-raw git command doing the same read, the targets of issue 13, and the peak memory of each.
+raw git command doing the same read, the targets of issue 13, and the peak memory of each (the
+largest resident set of the command or any one of its git processes, as the kernel reports a
+process tree's maximum: not their sum).
 A command slower than ``--timeout`` is killed and shown as ``> timeout``. Run on demand (not
 collected by pytest):
 
@@ -656,7 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"Median of {args.runs} runs (wall time; in brackets the CPU time of the command and its"
-        f" git processes), timeout {args.timeout:g} s per run; ratios are of wall times.\n"
+        f" git processes), timeout {args.timeout:g} s per run; ratios are of wall times;"
+        " peak MB: the largest process of the command's tree.\n"
     )
     print("| gitops-promote | time | raw | time | ratio | target | peak MB | raw MB |")
     print("|---|---|---|---|---|---|---|---|")
