@@ -22,7 +22,9 @@ from typing import Any
 
 __all__ = [
     "CHECKS",
+    "CHECKS_VALUES",
     "GATE_NAMES",
+    "MAX_DURATION",
     "SOAK",
     "CheckRun",
     "CommitChecks",
