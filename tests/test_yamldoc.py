@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from gitops_promote import yamldoc
 from gitops_promote.errors import GitopsPromoteError, SpecError
 from gitops_promote.yamldoc import Edit, YamlDoc, parse_scalar, to_plain
+from gitops_promote.yamldoc.render import Renderer
+from gitops_promote.yamldoc.tree import Tree
 
 
 def edited(src: str, *edits: Edit) -> str:
@@ -745,7 +746,7 @@ def test_values_inside_flow_collections_are_written_flow() -> None:
 
 def test_a_wrong_splice_is_caught_by_the_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
     # the safety net: if rendering ever produced text meaning something else, nothing is returned
-    monkeypatch.setattr(yamldoc._Renderer, "scalar", lambda self, value, old=None, flow=False: "7")
+    monkeypatch.setattr(Renderer, "scalar", lambda self, value, old=None, flow=False: "7")
     with pytest.raises(GitopsPromoteError, match="internal error") as info:
         YamlDoc.parse("a: 1\n", "f.yaml").edit([Edit(("a",), value=2)])
     assert not isinstance(info.value, SpecError)
@@ -866,13 +867,13 @@ def test_multiline_string_falls_back_to_double_quotes_when_a_block_would_change(
 def test_independent_edits_are_verified_with_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = YamlDoc.parse(SPEC)
     parses = []
-    real = yamldoc._Tree.__init__
+    real = Tree.__init__
 
-    def counting(self: yamldoc._Tree, text: str, filename: str) -> None:
+    def counting(self: Tree, text: str, filename: str) -> None:
         parses.append(text)
         real(self, text, filename)
 
-    monkeypatch.setattr(yamldoc._Tree, "__init__", counting)
+    monkeypatch.setattr(Tree, "__init__", counting)
     edits = [Edit(("image", "tag"), value="2"), Edit(("replicas",), value=4)]
     edits += [Edit(("env", f"K{i}"), value=i) for i in range(8)]
     doc.edit(edits)
