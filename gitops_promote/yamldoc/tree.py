@@ -76,6 +76,7 @@ def walk(node: Node) -> list[Node]:
 
 
 def scalar_value(node: Node) -> Any:
+    """The value of a scalar node, as ruamel reads it (tags applied)."""
     if node.tag and node.tag not in ("!",):
         tag = node.tag
         if tag.startswith(TAG):
@@ -95,10 +96,6 @@ def scalar_value(node: Node) -> Any:
     if node.tag == "!" or node.style is not None:
         return node.value
     return resolve_plain(node.value)
-
-
-# --------------------------------------------------------------------------------------------
-# parse tree with positions
 
 
 def is_ruamel_bool(value: Any) -> bool:
