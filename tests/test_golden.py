@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote import promotion, render, versioning
+from gitops_promote import promotion, render, rollback, versioning
 from gitops_promote.demo import build_sample_repo
 from gitops_promote.workspace import Workspace
 
@@ -61,5 +61,5 @@ def test_job_summaries(sample: Workspace) -> None:
     check_golden(
         "summary_history.md", render.history_md(versioning.history(sample, "inference", "prod"))
     )
-    rb = versioning.rollback(sample, "inference", "prod", "v2", dry_run=True)
+    rb = rollback.rollback(sample, "inference", "prod", "v2", dry_run=True)
     check_golden("summary_rollback.md", render.rollback_md(rb))
