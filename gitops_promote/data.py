@@ -1,5 +1,6 @@
 """Plain YAML data as the core compares it: the absent-value marker, equality as YAML means it,
-keyed lists, secret references, deep copies, and where new keys go.
+keyed lists, secret references, deep copies, where new keys go; and a Change, one difference
+between two specs.
 
 Shared by the planner, the env-var reconciler, the editor (:mod:`gitops_promote.apply`), ``--set``
 and ``status``/``check``; no imports beyond the standard library.
@@ -10,7 +11,8 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from typing import Any, Final, Literal, NamedTuple
 
 Category = Literal["changed", "retained", "attention"]
 """What a promote does with one difference: takes the source's value, keeps the target's, or
@@ -151,3 +153,49 @@ def merged_order(source_keys: Sequence[Any], target_keys: Sequence[Any]) -> list
             order.insert(at, key)
             inserted_at[anchor] = inserted_at.get(anchor, 0) + 1
     return order
+
+
+class Finding(NamedTuple):
+    """What a promote does with one difference and why: the category, the reason for reviewers,
+    the rule that decided it, whether it writes, and the value afterwards."""
+
+    category: Category
+    reason: str
+    rule: str
+    applied: bool
+    result: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between source and target, and what the promote does with it.
+
+    ``path`` is a report path (keyed-list items by name, ``Kind/name:`` prefix in multi-document
+    specs). ``source``/``target`` are plain values or :data:`MISSING`. ``applied``: the promote
+    writes something at ``path``; ``result`` is the value there afterwards (``MISSING`` when
+    removed). ``reason`` says all of it in a sentence; ``rule`` names the rule that decided it,
+    as a reviewer's table shows it (``preset truefoundry``, ``retain /replicas, config``).
+    """
+
+    path: str
+    source: Any
+    target: Any
+    category: Category
+    reason: str
+    applied: bool
+    result: Any
+    rule: str = ""
+
+    @classmethod
+    def at(cls, path: str, source: Any, target: Any, found: Finding) -> Change:
+        """The difference at ``path`` and what the promote does with it (values are copied)."""
+        return cls(
+            path,
+            deep_copy(source),
+            deep_copy(target),
+            found.category,
+            found.reason,
+            found.applied,
+            found.result,
+            found.rule,
+        )

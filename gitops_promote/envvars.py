@@ -6,14 +6,14 @@ promote with ``added: fail``; a key only in the target is kept, or removed with 
 remove``, and flagged. Env vars are a mapping ``NAME: value`` or a list of ``{name, value |
 valueFrom}``; the target's form is kept.
 
-Pure: the planner hands each finding to a :class:`Findings` sink, which makes it a Change.
+Pure: each difference is handed as a Change to a :class:`Findings` sink (the planner).
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from .data import MISSING, Category, keyed_items, looks_like_secret_ref, merged_order, same
+from .data import MISSING, Change, Finding, keyed_items, looks_like_secret_ref, merged_order, same
 from .pointer import join
 from .rules import EnvVarsRule
 
@@ -21,18 +21,10 @@ from .rules import EnvVarsRule
 class Findings(Protocol):
     """Where reconciling reports what it found (the planner)."""
 
-    def emit(
-        self,
-        segs: tuple[str, ...],
-        *,
-        source: Any,
-        target: Any,
-        category: Category,
-        reason: str,
-        rule: str,
-        applied: bool,
-        result: Any,
-    ) -> None: ...
+    def path(self, segs: tuple[str, ...]) -> str:
+        """The report path of ``segs`` (with the document's prefix)."""
+
+    def add(self, change: Change) -> None: ...
 
     def refuse(self, segs: tuple[str, ...], name: str) -> None:
         """A new env var that ``added: fail`` does not let through."""
@@ -99,109 +91,71 @@ def reconcile(
         or form_t == "invalid"
         or (form_s in ("map", "list") and form_t in ("map", "list") and form_s != form_t)
     ):
-        out.emit(
-            segs,
-            source=s,
-            target=t,
-            category="attention",
-            reason=f"attention: env vars at {where} are a {env_form_name(form_s)} in {src} and "
-            f"a {env_form_name(form_t)} in {dst}: not reconciled, {dst}'s kept; "
-            "reconcile them by hand",
-            rule=f"env vars at {env.path}",
-            applied=False,
-            result=t,
+        reason = (
+            f"attention: env vars at {where} are a {env_form_name(form_s)} in {src} and a "
+            f"{env_form_name(form_t)} in {dst}: not reconciled, {dst}'s kept; "
+            "reconcile them by hand"
         )
+        found = Finding("attention", reason, f"env vars at {env.path}", applied=False, result=t)
+        out.add(Change.at(out.path(segs), s, t, found))
         return t
     if form_s == "empty" and form_t == "empty":
         reason = f"retained: no env vars at {where} in either environment; {dst}'s form kept"
-        out.emit(
-            segs,
-            source=s,
-            target=t,
-            category="retained",
-            reason=reason,
-            rule=reason,
-            applied=False,
-            result=t,
-        )
+        out.add(Change.at(out.path(segs), s, t, Finding("retained", reason, reason, False, t)))
         return t
     form = form_t if form_t != "empty" else form_s
     src_items = env_items(s)
     dst_items = env_items(t)
     result_items: dict[str, Any] = {}
     for name in merged_order(list(src_items), list(dst_items)):
-        key_segs = (*segs, name)
         s_item = src_items.get(name, MISSING)
         t_item = dst_items.get(name, MISSING)
+        if s_item is not MISSING and t_item is MISSING and env.added == "fail":
+            out.refuse((*segs, name), name)
+            continue
+        if not (s_item is MISSING and env.removed == "remove"):
+            result_items[name] = t_item if t_item is not MISSING else s_item
+        if s_item is not MISSING and t_item is not MISSING and same(s_item, t_item):
+            continue
         sv = env_report_value(s_item, form)
         tv = env_report_value(t_item, form)
-        if s_item is not MISSING and t_item is not MISSING:
-            result_items[name] = t_item
-            if not same(s_item, t_item):
-                rule = f"env vars at {env.path}: a key in both keeps the target's value"
-                out.emit(
-                    key_segs,
-                    source=sv,
-                    target=tv,
-                    category="retained",
-                    reason=f"retained: env var {name} keeps {dst}'s value ({rule})",
-                    rule=rule,
-                    applied=False,
-                    result=tv,
-                )
-        elif s_item is not MISSING:
-            if env.added == "fail":
-                out.refuse(key_segs, name)
-                continue
-            result_items[name] = s_item
-            if looks_like_secret_ref(s_item):
-                reason = (
-                    f"attention: new env var {name} is a secret reference from {src}: "
-                    f"copied, check that it exists and is right for {dst}"
-                )
-            else:
-                reason = (
-                    f"attention: new env var {name} copied from {src} — set {dst}'s value "
-                    "if it differs"
-                )
-            out.emit(
-                key_segs,
-                source=sv,
-                target=tv,
-                category="attention",
-                reason=reason,
-                rule=f"env_vars.added: {env.added}",
-                applied=True,
-                result=sv,
-            )
-        elif env.removed == "remove":
-            out.emit(
-                key_segs,
-                source=sv,
-                target=tv,
-                category="attention",
-                reason=f"attention: env var {name} is absent from {src}: removed from {dst} "
-                "(env_vars.removed: remove)",
-                rule="env_vars.removed: remove",
-                applied=True,
-                result=MISSING,
-            )
-        else:
-            result_items[name] = t_item
-            out.emit(
-                key_segs,
-                source=sv,
-                target=tv,
-                category="attention",
-                reason=f"attention: env var {name} exists only in {dst}: kept "
-                f"(env_vars.removed: keep); remove it if {src} dropped it on purpose",
-                rule="env_vars.removed: keep",
-                applied=False,
-                result=tv,
-            )
+        found = _key_finding(name, s_item, sv, tv, env, src, dst)
+        out.add(Change.at(out.path((*segs, name)), sv, tv, found))
     if not result_items and env_form(t) == "empty":
         return t
     if form == "list":  # items of the target in its order, new ones appended
         kept = [result_items[n] for n in dst_items if n in result_items]
         return kept + [v for n, v in result_items.items() if n not in dst_items]
     return dict(result_items)
+
+
+def _key_finding(
+    name: str, s_item: Any, sv: Any, tv: Any, env: EnvVarsRule, src: str, dst: str
+) -> Finding:
+    """What happens to one env var that differs (``sv``/``tv``: the values reviewers see)."""
+    if s_item is not MISSING and tv is not MISSING:
+        rule = f"env vars at {env.path}: a key in both keeps the target's value"
+        reason = f"retained: env var {name} keeps {dst}'s value ({rule})"
+        return Finding("retained", reason, rule, applied=False, result=tv)
+    if s_item is not MISSING:
+        if looks_like_secret_ref(s_item):
+            reason = (
+                f"attention: new env var {name} is a secret reference from {src}: "
+                f"copied, check that it exists and is right for {dst}"
+            )
+        else:
+            reason = (
+                f"attention: new env var {name} copied from {src} — set {dst}'s value if it differs"
+            )
+        return Finding("attention", reason, f"env_vars.added: {env.added}", True, sv)
+    if env.removed == "remove":
+        reason = (
+            f"attention: env var {name} is absent from {src}: removed from {dst} "
+            "(env_vars.removed: remove)"
+        )
+        return Finding("attention", reason, "env_vars.removed: remove", True, MISSING)
+    reason = (
+        f"attention: env var {name} exists only in {dst}: kept (env_vars.removed: "
+        f"keep); remove it if {src} dropped it on purpose"
+    )
+    return Finding("attention", reason, "env_vars.removed: keep", applied=False, result=tv)

@@ -42,7 +42,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import envvars
-from .data import MISSING, Category, deep_copy, keyed_items, looks_like_secret_ref, merged_order
+from .data import (
+    MISSING,
+    Category,
+    Change,
+    Finding,
+    deep_copy,
+    keyed_items,
+    looks_like_secret_ref,
+    merged_order,
+)
 from .data import same as same
 from .data import type_class as _type_class
 from .errors import RefusedError
@@ -50,27 +59,6 @@ from .pointer import RulePath, join
 from .rules import Action, EnvVarsRule, RuleSet, govern, rule_below, rule_entries, rule_matches
 
 __all__ = ["MISSING", "Category", "Change", "Plan", "pair_documents", "plan_promotion"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between source and target, and what the promote does with it.
-
-    ``path`` is a report path (keyed-list items by name, ``Kind/name:`` prefix in multi-document
-    specs). ``source``/``target`` are plain values or :data:`MISSING`. ``applied``: the promote
-    writes something at ``path``; ``result`` is the value there afterwards (``MISSING`` when
-    removed). ``reason`` says all of it in a sentence; ``rule`` names the rule that decided it,
-    as a reviewer's table shows it (``preset truefoundry``, ``retain /replicas, config``).
-    """
-
-    path: str
-    source: Any
-    target: Any
-    category: Category
-    reason: str
-    applied: bool
-    result: Any
-    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,31 +115,8 @@ class _Planner:
     def path(self, segs: tuple[str, ...]) -> str:
         return self.prefix + join(list(segs))
 
-    def emit(
-        self,
-        segs: tuple[str, ...],
-        *,
-        source: Any,
-        target: Any,
-        category: Category,
-        reason: str,
-        rule: str,
-        applied: bool,
-        result: Any,
-    ) -> None:
-        """Record one difference at ``segs`` (values are copied)."""
-        self.changes.append(
-            Change(
-                path=self.path(segs),
-                source=deep_copy(source),
-                target=deep_copy(target),
-                category=category,
-                reason=reason,
-                applied=applied,
-                result=result,
-                rule=rule,
-            )
-        )
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
 
     def refuse(self, segs: tuple[str, ...], name: str) -> None:
         self.refused.append(self.path(segs) if self.prefix else name)
@@ -279,10 +244,15 @@ class _Planner:
     ) -> Any:
         why = self.describe(segs, action, rule)
         if action == "retain":
-            return self.retain(s, t, segs, rule, why)
-        return self.overwrite(s, t, segs, action, rule, in_list, why)
+            found = self.retain(s, t, segs, rule, why)
+        else:
+            found = self.overwrite(s, t, segs, action, rule, in_list, why)
+        self.add(Change.at(self.path(segs), s, t, found))
+        return found.result
 
-    def retain(self, s: Any, t: Any, segs: tuple[str, ...], rule: RulePath | None, why: str) -> Any:
+    def retain(
+        self, s: Any, t: Any, segs: tuple[str, ...], rule: RulePath | None, why: str
+    ) -> Finding:
         where = join(list(segs)) or "the document"
         src, dst = self.src, self.dst
         if t is MISSING and rule is not None and self.tdepth >= len(rule.segments):
@@ -291,43 +261,30 @@ class _Planner:
                 f"retained: {where} is absent from {dst}, whose {kept} is "
                 f"environment-specific and kept as it is ({why})"
             )
-            category: Category = "retained"
-            applied, result = False, MISSING
-        elif t is MISSING and not self.fill_missing:
+            return Finding("retained", reason, why, applied=False, result=MISSING)
+        if t is MISSING and not self.fill_missing:
             reason = f"retained: {where} is absent from {dst} and stays absent ({why})"
-            category, applied, result = "retained", False, MISSING
-        elif t is MISSING:
+            return Finding("retained", reason, why, applied=False, result=MISSING)
+        if t is MISSING:
             reason = (
                 f"attention: {where} is absent from {dst}, nothing to retain: copied from "
                 f"{src}; set {dst}'s value if it differs ({why})"
             )
-            category, applied, result = "attention", True, s
-        elif s is MISSING:
+            return Finding("attention", reason, why, applied=True, result=s)
+        if s is MISSING:
             reason = (
                 f"retained: {where} is environment-specific, absent from {src}; "
                 f"{dst}'s value kept ({why})"
             )
-            category, applied, result = "retained", False, t
-        elif _type_class(s) != _type_class(t):
+            return Finding("retained", reason, why, applied=False, result=t)
+        if _type_class(s) != _type_class(t):
             reason = (
                 f"attention: {where} is a {_type_class(s)} in {src} but a {_type_class(t)} "
                 f"in {dst}; {dst}'s value kept ({why})"
             )
-            category, applied, result = "attention", False, t
-        else:
-            reason = f"retained: {where} is environment-specific ({why})"
-            category, applied, result = "retained", False, t
-        self.emit(
-            segs,
-            source=s,
-            target=t,
-            category=category,
-            reason=reason,
-            rule=why,
-            applied=applied,
-            result=result,
-        )
-        return result
+            return Finding("attention", reason, why, applied=False, result=t)
+        reason = f"retained: {where} is environment-specific ({why})"
+        return Finding("retained", reason, why, applied=False, result=t)
 
     def overwrite(
         self,
@@ -338,7 +295,7 @@ class _Planner:
         rule: RulePath | None,
         in_list: bool,
         why: str,
-    ) -> Any:
+    ) -> Finding:
         head = self.headline(segs, action, rule)
         origin = self.origin(segs, rule)
         where = join(list(segs)) or "the document"
@@ -347,89 +304,42 @@ class _Planner:
             a == "retain" and rule_below(r, segs, self.kind) for r, a in self.entries
         )
         if t is MISSING:
-            if self.rules_below(segs, action) and (retain_below or self.env_below(segs)):
-                what = "new item" if in_list else "new"
-                self.emit(
-                    segs,
-                    source=s,
-                    target=t,
-                    category="attention",
-                    reason=f"attention: {what} {where} copied from {src} with settings that "
-                    f"are environment-specific: check them for {dst} ({why})",
-                    rule=why,
-                    applied=True,
-                    result=s,
-                )
-                return s
-            self.applied(segs, s, t, f"added from {src}", why, head, origin)
-            return s
+            if not (self.rules_below(segs, action) and (retain_below or self.env_below(segs))):
+                return self.applied(s, f"added from {src}", why, head, origin)
+            what = "new item" if in_list else "new"
+            reason = (
+                f"attention: {what} {where} copied from {src} with settings that are "
+                f"environment-specific: check them for {dst} ({why})"
+            )
+            return Finding("attention", reason, why, applied=True, result=s)
+        if s is MISSING and retain_below:
+            reason = (
+                f"attention: {where} exists only in {dst} and holds environment-specific "
+                f"settings: kept; remove it by hand if {src} dropped it on purpose ({why})"
+            )
+            return Finding("attention", reason, why, applied=False, result=t)
         if s is MISSING:
-            if retain_below:
-                self.emit(
-                    segs,
-                    source=s,
-                    target=t,
-                    category="attention",
-                    reason=f"attention: {where} exists only in {dst} and holds "
-                    f"environment-specific settings: kept; remove it by hand if {src} dropped "
-                    f"it on purpose ({why})",
-                    rule=why,
-                    applied=False,
-                    result=t,
-                )
-                return t
-            self.emit(
-                segs,
-                source=s,
-                target=t,
-                category="changed",
-                reason=f"changed: removed, absent from {src}: {head}",
-                rule=origin,
-                applied=True,
-                result=MISSING,
-            )
-            return MISSING
+            reason = f"changed: removed, absent from {src}: {head}"
+            return Finding("changed", reason, origin, applied=True, result=MISSING)
         if retain_below and _type_class(s) != _type_class(t):
-            self.emit(
-                segs,
-                source=s,
-                target=t,
-                category="attention",
-                reason=f"attention: {where} is a {_type_class(s)} in {src} but a "
-                f"{_type_class(t)} in {dst} and holds environment-specific settings: {dst}'s "
-                f"value kept ({why})",
-                rule=why,
-                applied=False,
-                result=t,
+            reason = (
+                f"attention: {where} is a {_type_class(s)} in {src} but a {_type_class(t)} in "
+                f"{dst} and holds environment-specific settings: {dst}'s value kept ({why})"
             )
-            return t
-        self.applied(segs, s, t, "", why, head, origin)
-        return s
+            return Finding("attention", reason, why, applied=False, result=t)
+        return self.applied(s, "", why, head, origin)
 
-    def applied(
-        self, segs: tuple[str, ...], s: Any, t: Any, what: str, why: str, head: str, origin: str
-    ) -> None:
+    def applied(self, s: Any, what: str, why: str, head: str, origin: str) -> Finding:
+        """The source's value is written: ``changed``, or ``attention`` for a secret reference."""
         if looks_like_secret_ref(s):
             subject = what or f"{self.src}'s value"
             reason = (
                 f"attention: {subject} is a secret reference: copied, "
                 f"check that it resolves for {self.dst} ({why})"
             )
-            category: Category = "attention"
-            rule = why
-        else:
-            reason = f"changed: {what}: {head}" if what else f"changed: {head}"
-            category, rule = "changed", origin
-        self.emit(
-            segs,
-            source=s,
-            target=t,
-            category=category,
-            reason=reason,
-            rule=rule,
-            applied=True,
-            result=s,
-        )
+            return Finding("attention", reason, why, applied=True, result=s)
+        reason = f"changed: {what}: {head}" if what else f"changed: {head}"
+        return Finding("changed", reason, origin, applied=True, result=s)
 
     def env_vars(self, s: Any, t: Any, segs: tuple[str, ...], env: EnvVarsRule) -> Any:
         return envvars.reconcile(s, t, segs, env, self.src, self.dst, self)
@@ -496,6 +406,22 @@ def _doc_prefix(
     return "", "the document"
 
 
+def _one_sided(label: str, sdoc: Any, tdoc: Any, source_env: str, target_env: str) -> Finding:
+    """A document only in the source (added) or only in the target (kept), flagged."""
+    rule = "documents are paired by kind and name, or by position"
+    if tdoc is MISSING:
+        reason = (
+            f"attention: document {label} exists only in {source_env}: added to "
+            f"{target_env}; check it belongs there"
+        )
+        return Finding("attention", reason, rule, applied=True, result=sdoc)
+    reason = (
+        f"attention: document {label} exists only in {target_env}: kept; remove it "
+        f"by hand if {source_env} dropped it on purpose"
+    )
+    return Finding("attention", reason, rule, applied=False, result=tdoc)
+
+
 def plan_promotion(
     source: list[Any],
     target: list[Any],
@@ -520,7 +446,6 @@ def plan_promotion(
     pairs = pair_documents(source, target, rules.multi_document)
     several = len(source) > 1 or len(target) > 1
     keys = [_doc_key(target[ti] if ti is not None else source[si or 0]) for si, ti in pairs]
-    pairing = "documents paired by " + ("kind and name" if rules.multi_document else "position")
     result: list[Any] = []
     for index, (si, ti) in enumerate(pairs):
         sdoc = source[si] if si is not None else MISSING
@@ -529,32 +454,10 @@ def plan_promotion(
         unique = keys.count(keys[index]) == 1
         planner.prefix, label = _doc_prefix(index, doc, rules.multi_document, several, unique)
         planner.kind = _kind_of(tdoc) or _kind_of(sdoc)
-        if tdoc is MISSING:
-            planner.emit(
-                (),
-                source=sdoc,
-                target=MISSING,
-                category="attention",
-                reason=f"attention: document {label} exists only in {source_env}: added to "
-                f"{target_env}; check it belongs there",
-                rule=pairing,
-                applied=True,
-                result=sdoc,
-            )
-            result.append(deep_copy(sdoc))
-        elif sdoc is MISSING:
-            planner.emit(
-                (),
-                source=MISSING,
-                target=tdoc,
-                category="attention",
-                reason=f"attention: document {label} exists only in {target_env}: kept; remove "
-                f"it by hand if {source_env} dropped it on purpose",
-                rule=pairing,
-                applied=False,
-                result=tdoc,
-            )
-            result.append(deep_copy(tdoc))
+        if sdoc is MISSING or tdoc is MISSING:
+            found = _one_sided(label, sdoc, tdoc, source_env, target_env)
+            planner.add(Change.at(planner.path(()), sdoc, tdoc, found))
+            result.append(deep_copy(doc))
         else:
             value = planner.node(sdoc, tdoc, (), False)
             result.append(deep_copy(tdoc if value is MISSING else value))
