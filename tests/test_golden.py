@@ -8,7 +8,6 @@ change, and review the diff.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from gitops_promote import promotion, render, rollback, versioning
 from gitops_promote.demo import build_sample_repo
 from gitops_promote.workspace import Workspace
 
-GOLDEN = Path(__file__).parent / "golden"
+from .goldenfiles import GOLDEN
 
 
 @pytest.fixture(scope="module")
