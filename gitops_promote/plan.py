@@ -14,11 +14,12 @@ How differences are found (SPEC sections 2 and 3):
   a one-sided key holds paths that other rules govern, the planner descends so each rule applies
   where it should.
 - Each difference is governed by the most specific rule covering its path (see
-  :func:`match_rule`), or by the rule set's default.
-- Env vars at ``env_vars.path`` are reconciled key by key and never governed by overwrite,
-  retain or the default: a key in both keeps the target's value (``retained``); a key new in
-  the source is copied and flagged (``attention``), or stops the promote with ``added: fail``; a
-  key only in the target is kept, or removed with ``removed: remove``, and flagged.
+  :func:`gitops_promote.rules.match_rule`), or by the rule set's default.
+- Env vars at ``env_vars.path`` are reconciled key by key (:mod:`gitops_promote.envvars`), never
+  governed by overwrite, retain or the default: a key in both keeps the target's value
+  (``retained``); a key new in the source is copied and flagged (``attention``), or stops the
+  promote with ``added: fail``; a key only in the target is kept, or removed with ``removed:
+  remove``, and flagged.
 - A value that looks like a secret reference (``tfy-secret://``, ``${{ secrets.X }}``,
   ``vault:``, ``sm://``, ``arn:aws:secretsmanager:``, ``secretKeyRef``/``secretRef``...) is
   copied when the rules say so (it is a reference, not a secret) but always flagged
