@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -23,9 +23,7 @@ from .demo import run_demo
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
 from .provider import repository_from_remote
 from .publish import Publisher
-
-if TYPE_CHECKING:
-    from .workspace import Workspace
+from .workspace import Workspace
 
 
 @dataclass
@@ -37,8 +35,6 @@ class Options:
     quiet: bool
 
     def workspace(self) -> Workspace:
-        from .workspace import Workspace
-
         return Workspace.open(self.repo, self.config)
 
 

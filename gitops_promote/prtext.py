@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from .plan import Plan
 from .textfmt import counts, esc, md_path, md_value, short
+from .workspace import SpecRef
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # history loads GitPython: the type only, so --help stays fast
     from .history import Version
-    from .plan import Plan
-    from .workspace import SpecRef
 
 
 class PromotedService(Protocol):

@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..data import MISSING
+from ..data import MISSING, Change
+from ..publish import Published
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..history import Version
     from ..overview import Cell, CheckResult, Drift, Problem, ServiceStatus, StatusResult
-    from ..plan import Change
     from ..promotion import PromotionResult, ServicePromotion
-    from ..publish import Published
     from ..rollback import RollbackResult
     from ..update import SetChange, UpdateResult
     from ..versioning import HistoryResult, ShowResult

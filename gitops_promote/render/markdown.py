@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..textfmt import esc, md_path, md_value, plural, short
 from .text import cell_word, drift_word
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..overview import CheckResult, StatusResult
     from ..rollback import RollbackResult
     from ..update import UpdateResult

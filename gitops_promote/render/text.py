@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..data import Change
 from ..prtext import service_counts
+from ..publish import Published
 from ..textfmt import plural, short, table, value_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..overview import Cell, CheckResult, Drift, StatusResult
-    from ..plan import Change
     from ..promotion import PromotionResult
-    from ..publish import Published
     from ..rollback import RollbackResult
     from ..update import UpdateResult
     from ..versioning import HistoryResult
