@@ -52,9 +52,9 @@ from .data import (
     keyed_items,
     looks_like_secret_ref,
     merged_order,
+    same,
+    type_class,
 )
-from .data import same as same
-from .data import type_class as _type_class
 from .errors import RefusedError
 from .pointer import RulePath, join
 from .rules import Action, EnvVarsRule, RuleSet, govern, rule_below, rule_entries, rule_matches
@@ -278,9 +278,9 @@ class _Planner:
                 f"{dst}'s value kept ({why})"
             )
             return Finding("retained", reason, why, applied=False, result=t)
-        if _type_class(s) != _type_class(t):
+        if type_class(s) != type_class(t):
             reason = (
-                f"attention: {where} is a {_type_class(s)} in {src} but a {_type_class(t)} "
+                f"attention: {where} is a {type_class(s)} in {src} but a {type_class(t)} "
                 f"in {dst}; {dst}'s value kept ({why})"
             )
             return Finding("attention", reason, why, applied=False, result=t)
@@ -322,9 +322,9 @@ class _Planner:
         if s is MISSING:
             reason = f"changed: removed, absent from {src}: {head}"
             return Finding("changed", reason, origin, applied=True, result=MISSING)
-        if retain_below and _type_class(s) != _type_class(t):
+        if retain_below and type_class(s) != type_class(t):
             reason = (
-                f"attention: {where} is a {_type_class(s)} in {src} but a {_type_class(t)} in "
+                f"attention: {where} is a {type_class(s)} in {src} but a {type_class(t)} in "
                 f"{dst} and holds environment-specific settings: {dst}'s value kept ({why})"
             )
             return Finding("attention", reason, why, applied=False, result=t)
