@@ -194,7 +194,7 @@ def _publisher(
     push: bool,
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
-    from .repo import PushAuth
+    from .git import PushAuth
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
     if token and workflow.in_actions():

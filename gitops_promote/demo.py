@@ -48,8 +48,8 @@ def _split_author(text: str) -> tuple[str, str]:
 
 def _message(entry: dict[str, Any], repo_path: Path) -> str:
     """The commit message the tool itself would write for this history entry."""
+    from .git import GitRepository
     from .history import versions
-    from .repo import GitRepository
 
     if "message" in entry:
         return str(entry["message"]) + "\n"

@@ -15,7 +15,7 @@ from .errors import GitopsPromoteError, ProviderError, RefusedError
 from .provider import Provider, PullRequestRef, PullRequestSpec
 
 if TYPE_CHECKING:
-    from .repo import GitRepository, PushAuth
+    from .git import GitRepository, PushAuth
 
 
 @dataclass(frozen=True)

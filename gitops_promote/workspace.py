@@ -12,7 +12,7 @@ from .config import Config, Environment, load_config
 from .errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from .repo import GitRepository
+    from .git import GitRepository
     from .yamldoc import YamlDoc
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -68,7 +68,7 @@ class Workspace:
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
-        from .repo import GitRepository
+        from .git import GitRepository
 
         repo = GitRepository(repo_path)
         return cls(repo, load_config(repo.root, config_path))
