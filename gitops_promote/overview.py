@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .envvars import env_items
 from .errors import GitopsPromoteError
-from .plan import env_items
+from .history import versions
+from .plan import plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
@@ -129,12 +131,6 @@ class Cell:
     sha: str | None
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"version": self.version, "image": self.image, "sha": self.sha}
-        if self.error:
-            out["error"] = self.error
-        return out
-
 
 @dataclass(frozen=True)
 class Drift:
@@ -144,15 +140,6 @@ class Drift:
     attention: int
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": self.source,
-            "to": self.target,
-            "pending": self.pending,
-            "attention": self.attention,
-            "in_sync": self.pending == 0 and self.error is None,
-        }
-
 
 @dataclass(frozen=True)
 class ServiceStatus:
@@ -160,31 +147,15 @@ class ServiceStatus:
     envs: dict[str, Cell | None]
     drift: list[Drift]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "envs": {k: (v.to_json() if v else None) for k, v in self.envs.items()},
-            "drift": [d.to_json() for d in self.drift],
-        }
-
 
 @dataclass(frozen=True)
 class StatusResult:
     environments: list[str]
     services: list[ServiceStatus]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "environments": self.environments,
-            "services": [s.to_json() for s in self.services],
-        }
-
 
 def status(ws: Workspace) -> StatusResult:
     """One batch read per environment, one parse per spec, one ``git log`` per spec."""
-    from .history import versions
-    from .plan import plan_promotion
-
     envs = list(ws.config.env_names)
     docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
     cells: dict[tuple[str, str], Cell] = {}
@@ -246,9 +217,6 @@ class Problem:
     line: int | None
     message: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "message": self.message}
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -260,9 +228,6 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "problems": [p.to_json() for p in self.problems]}
 
 
 def _read_working_specs(
