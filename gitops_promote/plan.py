@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
+from .envspecific import is_env_specific, names_env
 from .errors import RefusedError
 from .pointer import WILDCARD, RulePath, join, split
 from .rules import Action, EnvVarsRule, RuleSet
@@ -356,6 +357,8 @@ class _Planner:
         self.entries = _entries(rules)
         self.src = source_env
         self.dst = target_env
+        self.src_names = (source_env, *rules.aliases.get(source_env, ()))
+        self.dst_names = (target_env, *rules.aliases.get(target_env, ()))
         self.changes: list[Change] = []
         self.refused: list[str] = []
         self.prefix = ""
@@ -619,13 +622,28 @@ class _Planner:
                 t,
             )
             return t
+        if self.env_specific(segs, rule) and is_env_specific(s, t, self.src_names, self.dst_names):
+            text = f"names {dst} where {src}'s names {src}: environment-specific"
+            self.emit(segs, s, t, "attention", f"attention: {where} {text}, kept ({why})", False, t)
+            return t
         self.applied(segs, s, t, "", why, head)
         return s
+
+    def env_specific(self, segs: tuple[str, ...], rule: RulePath | None) -> bool:
+        """Rule 5 applies unless a rule names this exact path (no ``*``, not the default)."""
+        exact = rule is not None and WILDCARD not in rule.segments
+        return not (exact and rule is not None and len(rule.segments) == len(segs))
 
     def applied(
         self, segs: tuple[str, ...], s: Any, t: Any, what: str, why: str, head: str
     ) -> None:
-        if looks_like_secret_ref(s):
+        named = (
+            names_env(s, self.src_names) if self.env_specific(segs, self.govern(segs)[1]) else None
+        )
+        if named is not None:
+            text = f"{what or 'copied'}, but the value names {self.src} ({named!r})"
+            self.emit(segs, s, t, "attention", f"attention: {text}: check it ({why})", True, s)
+        elif looks_like_secret_ref(s):
             subject = what or f"{self.src}'s value"
             self.emit(
                 segs, s, t, "attention",

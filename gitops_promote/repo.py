@@ -358,6 +358,17 @@ class GitRepository:
                 names.append(name.decode("utf-8", "surrogateescape"))
         return sorted(names)
 
+    def list_tree(self, ref: str) -> dict[str, str]:
+        """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink)."""
+        self._commit_or_tree(ref)
+        res = self._run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}")
+        files = {}
+        for entry in res.stdout.split(b"\0"):
+            meta, _, name = entry.partition(b"\t")
+            if entry and meta.split(b" ")[1] == b"blob":
+                files[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+        return files
+
     def _commit_or_tree(self, ref: str) -> None:
         res = self._run(
             "rev-parse", "--verify", "-q", "--end-of-options", f"{ref}^{{tree}}", check=False
