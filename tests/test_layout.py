@@ -97,7 +97,8 @@ def test_patterns_overlap() -> None:
     ("text", "line", "needle"),
     [
         (
-            'environments:\n  a: {spec: "apps/{service}.yaml"}\n  b: {spec: "apps/{service}.yaml"}\n',
+            'environments:\n  a: {spec: "apps/{service}.yaml"}\n'
+            '  b: {spec: "apps/{service}.yaml"}\n',
             3,
             "read the same files on the same branch",
         ),
