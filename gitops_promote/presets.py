@@ -78,7 +78,6 @@ PRESETS: dict[str, RuleSet] = {
             *_K8S_RETAIN,
         ),
         f"{_K8S_CONTAINER}/env",
-        multi_document=True,
     ),
     "flux": _preset(
         "flux",
