@@ -150,3 +150,14 @@ def test_one_service_may_leave_the_placeholder_out_and_branches_may_share_a_patt
     assert config.rules_for("h.yaml", [{"kind": "HelmRelease"}]).preset == "flux"
     assert config.rules_for("d.yaml", [{"kind": "Deployment"}]).preset == "kubernetes"
     assert config.rules_for("api.yaml", [{"image": "x"}]).preset == "truefoundry"
+
+
+def test_readme_layouts_configs_are_valid() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layouts\n", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```yaml\n")[1:]
+    assert len(blocks) == 5
+    for block in blocks:
+        parse_config(block.split("```", 1)[0].encode(), "README.md")
