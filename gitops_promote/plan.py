@@ -623,7 +623,7 @@ class _Planner:
             )
             return t
         if self.env_specific(segs, rule) and is_env_specific(s, t, self.src_names, self.dst_names):
-            text = f"names {dst} where {src}'s names {src}: environment-specific"
+            text = f"is {src}'s value with {dst}'s name: environment-specific"
             self.emit(segs, s, t, "attention", f"attention: {where} {text}, kept ({why})", False, t)
             return t
         self.applied(segs, s, t, "", why, head)
