@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import GitopsPromoteError, RefusedError
+from .layout import env_patterns
 from .plan import env_items
 from .pointer import RulePath
 from .rules import RuleSet
@@ -239,8 +240,6 @@ def status(ws: Workspace) -> StatusResult:
 
 
 def _no_spec(ws: Workspace) -> str:
-    from .layout import env_patterns
-
     return "; ".join(f"{e.name}: {', '.join(env_patterns(e))}" for e in ws.config.environments)
 
 
