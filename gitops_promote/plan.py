@@ -55,8 +55,9 @@ from .data import (
     same,
     type_class,
 )
+from .envspecific import is_env_specific, names_env
 from .errors import RefusedError
-from .pointer import RulePath, join
+from .pointer import WILDCARD, RulePath, join
 from .rules import Action, EnvVarsRule, RuleSet, govern, rule_below, rule_entries, rule_matches
 
 __all__ = ["MISSING", "Category", "Change", "Plan", "pair_documents", "plan_promotion"]
@@ -105,6 +106,8 @@ class _Planner:
         self.entries = rule_entries(rules)
         self.src = source_env
         self.dst = target_env
+        self.src_names = (source_env, *rules.aliases.get(source_env, ()))
+        self.dst_names = (target_env, *rules.aliases.get(target_env, ()))
         self.changes: list[Change] = []
         self.refused: list[str] = []
         self.prefix = ""
@@ -306,7 +309,8 @@ class _Planner:
         )
         if t is MISSING:
             if not (self.rules_below(segs, action) and (retain_below or self.env_below(segs))):
-                return self.applied(s, f"added from {src}", why, head, origin)
+                rule5 = self.env_specific(segs, rule)
+                return self.applied(s, f"added from {src}", why, head, origin, rule5)
             what = "new item" if in_list else "new"
             reason = (
                 f"attention: {what} {where} copied from {src} with settings that are "
@@ -328,10 +332,26 @@ class _Planner:
                 f"{dst} and holds environment-specific settings: {dst}'s value kept ({why})"
             )
             return Finding("attention", reason, why, applied=False, result=t)
-        return self.applied(s, "", why, head, origin)
+        rule5 = self.env_specific(segs, rule)
+        if rule5 and is_env_specific(s, t, self.src_names, self.dst_names):
+            text = f"is {src}'s value with {dst}'s name: environment-specific"
+            reason = f"attention: {where} {text}, kept ({why})"
+            return Finding("attention", reason, why, applied=False, result=t)
+        return self.applied(s, "", why, head, origin, rule5)
 
-    def applied(self, s: Any, what: str, why: str, head: str, origin: str) -> Finding:
-        """The source's value is written: ``changed``, or ``attention`` for a secret reference."""
+    def env_specific(self, segs: tuple[str, ...], rule: RulePath | None) -> bool:
+        """Rule 5 applies unless a rule names this exact path (no ``*``, not the default)."""
+        exact = rule is not None and WILDCARD not in rule.segments
+        return not (exact and rule is not None and len(rule.segments) == len(segs))
+
+    def applied(self, s: Any, what: str, why: str, head: str, origin: str, rule5: bool) -> Finding:
+        """The source's value is written: ``changed``, or ``attention`` for a secret reference
+        or a value that still names the source environment (SPEC section 3, rule 5)."""
+        named = names_env(s, self.src_names) if rule5 else None
+        if named is not None:
+            text = f"{what or 'copied'}, but the value names {self.src} ({named!r})"
+            reason = f"attention: {text}: check it ({why})"
+            return Finding("attention", reason, why, applied=True, result=s)
         if looks_like_secret_ref(s):
             subject = what or f"{self.src}'s value"
             reason = (

@@ -85,7 +85,11 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     src_versions = versions(ws.repo, source.path, source.commit)
     if target.content is None:
         plan = _new_service_plan(src_doc.documents(), source_env, target_env)
-        path = f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
+        path = (
+            target.path
+            if target.env.spec or not target.env.path
+            else f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
+        )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
         return ServicePromotion(
             service, source, target, src_versions[-1], None, plan, None, src_bytes
@@ -95,7 +99,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     plan = plan_promotion(
         src_doc.documents(),
         tgt_doc.documents(),
-        ws.config.rules,
+        ws.config.rules_for(target.path, tgt_doc.documents()),
         source_env=source_env,
         target_env=target_env,
     )

@@ -46,6 +46,8 @@ class RuleSet:
     preset: str = "none"
     # Where each rule came from, for reasons shown to reviewers: str(path) -> "preset truefoundry"
     origins: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Other names of each environment as values spell them (rule 5): env -> aliases
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
 
 
 ReportPathLike = str | Sequence[str]

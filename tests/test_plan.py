@@ -145,8 +145,9 @@ def test_positional_list_descends_only_for_a_rule_inside_it() -> None:
 
 
 def test_secret_reference_outside_env_vars_is_never_copied_silently() -> None:
-    s = {"db": {"password": "tfy-secret://org:staging:db"}}
-    t = {"db": {"password": "tfy-secret://org:prod:db"}}
+    # (a reference naming each environment, org:staging:db vs org:prod:db, is rule 5's: kept)
+    s = {"db": {"password": "tfy-secret://org:shop:db-v2"}}
+    t = {"db": {"password": "tfy-secret://org:shop:db"}}
     plan = plan_promotion([s], [t], rules(), source_env="staging", target_env="prod")
     (change,) = plan.changes
     assert change.category == "attention"
