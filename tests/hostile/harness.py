@@ -158,7 +158,8 @@ def run_process(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise AssertionError(f"gitops-promote {' '.join(argv)[:200]} ran past {timeout} s") from None
+        shown = " ".join(argv)[:200]
+        raise AssertionError(f"gitops-promote {shown} ran past {timeout} s") from None
     return Result(
         proc.returncode,
         proc.stdout.decode(errors="replace"),
