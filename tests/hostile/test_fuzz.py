@@ -21,7 +21,7 @@ from gitops_promote.errors import GitopsPromoteError
 from gitops_promote.yamldoc import Edit, YamlDoc
 
 FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 
 TOKENS = st.sampled_from(
