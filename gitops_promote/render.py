@@ -9,6 +9,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import prbody
+
 if TYPE_CHECKING:
     from .overview import Cell, CheckResult, Drift, StatusResult
     from .plan import Change
@@ -254,110 +256,19 @@ def _md_path(path: str) -> str:
 
 
 def pr_title(source_env: str, target_env: str, services: Sequence[ServicePromotion]) -> str:
-    if len(services) == 1:
-        sp = services[0]
-        return f"Promote {sp.service} from {source_env} ({sp.source_version.label}) to {target_env}"
-    names = ", ".join(sp.service for sp in services)
-    return f"Promote {names} from {source_env} to {target_env}"
+    return prbody.title(source_env, target_env, services)
 
 
 def pr_body(
     source_env: str, target_env: str, services: Sequence[ServicePromotion], branch: str
 ) -> str:
-    """The pull request body: every difference and what happens to it."""
-    counts = _counts(services)
-    names = " ".join(sp.service for sp in services)
-    out = [
-        f"<!-- gitops-promote: {source_env}->{target_env} {names} -->",
-        f"## Promote {', '.join(f'`{sp.service}`' for sp in services)} "
-        f"from {source_env} to {target_env}",
-        "",
-        f"**{counts['changed']} changed · {counts['retained']} retained · "
-        f"{counts['attention']} need attention**",
-        "",
-    ]
-    for sp in services:
-        out += _service_md(sp, source_env, target_env, heading=len(services) > 1)
-    out += [
-        "### Reproduce or roll back",
-        "",
-        "```sh",
-        f"gitops-promote diff {names} --from {source_env} --to {target_env}",
-        "```",
-        "",
-    ]
-    rollbacks = [
-        f"gitops-promote rollback {sp.service} --env {target_env} --to {sp.target_version.label}"
-        for sp in services
-        if sp.target_version is not None and sp.writes
-    ]
-    if rollbacks:
-        out += ["After merging, to return to what runs in " + target_env + " today:", "", "```sh"]
-        out += rollbacks
-        out += ["```", ""]
-    out.append(f"<sub>Branch `{branch}`, written by gitops-promote.</sub>")
-    return "\n".join(out) + "\n"
+    """The pull request body (:mod:`gitops_promote.prbody`)."""
+    return prbody.body(source_env, target_env, services, branch)
 
 
-def _service_md(
-    sp: ServicePromotion, source_env: str, target_env: str, *, heading: bool
-) -> list[str]:
-    tv = sp.target_version
-    src = f"{source_env} {sp.source_version.label} (`{short(sp.source_version.sha)}`)"
-    dst = f"{target_env} {tv.label} (`{short(tv.sha)}`)" if tv else f"{target_env}: new service"
-    out = [f"### `{sp.service}`", ""] if heading else []
-    out += [f"From {src} to {dst}, file `{sp.target.path}`.", ""]
-    if not sp.plan.changes:
-        return [*out, "No differences.", ""]
-    changed = sp.plan.changed
-    retained = sp.plan.retained
-    attention = sp.plan.attention
-    h = "####" if heading else "###"
-    if changed:
-        out += [
-            f"{h} Changed ({len(changed)}): taken from {source_env}",
-            "",
-            f"| Path | {target_env} now | after promote | Rule |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.result)} | {_rule_of(c.reason)} |"
-            for c in changed
-        ]
-        out.append("")
-    if retained:
-        out += [
-            f"{h} Retained ({len(retained)}): {target_env} keeps its value",
-            "",
-            f"| Path | {target_env} keeps | {source_env} has | Rule |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.source)} | {_rule_of(c.reason)} |"
-            for c in retained
-        ]
-        out.append("")
-    if attention:
-        out += [
-            f"{h} ⚠️ Needs attention ({len(attention)})",
-            "",
-            f"| Path | {target_env} before | after promote | {source_env} has | Why |",
-            "|---|---|---|---|---|",
-        ]
-        out += [
-            f"| {_md_path(c.path)} | {_md(c.target)} | {_md(c.result)} | {_md(c.source)} | "
-            f"{_esc(c.reason)} |"
-            for c in attention
-        ]
-        out.append("")
-    return out
-
-
-def _rule_of(reason: str) -> str:
-    """The rule part of a reason ("... (retain /replicas, preset truefoundry)") for a table."""
-    if reason.endswith(")") and "(" in reason:
-        return _esc(reason[reason.rindex("(") + 1 : -1])
-    return _esc(reason)
+def promotion_md(res: PromotionResult, command: str) -> str:
+    """The job summary of ``diff`` or ``promote``: the PR body, headed by what was written."""
+    return prbody.job_summary(res, command)
 
 
 def diff_pr_body(message: str, diff: str, path: str) -> str:
