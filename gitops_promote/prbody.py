@@ -47,6 +47,7 @@ _CONTAINER_LISTS = {
     "initContainers": "init container",
     "ephemeralContainers": "ephemeral container",
 }
+_WRAPPERS = frozenset({"spec", "metadata", "template"})  # skipped in the kept summary
 _ENV_KEYS = frozenset({"env", "env_vars", "envs", "environment"})
 
 
@@ -359,6 +360,8 @@ def _kept_label(path: str) -> tuple[str, str | None]:
     """(label, env var name or None) for the one-line summary of what the target keeps."""
     rest = where(path).rest.lstrip("/")
     segs = rest.split("/") if rest else []
+    while len(segs) > 1 and segs[0] in _WRAPPERS:
+        segs = segs[1:]
     if len(segs) >= 2 and segs[0] in _ENV_KEYS:
         return "env", segs[1]
     if not segs:
@@ -416,7 +419,7 @@ def _image_pair(old: ImageRef, new: ImageRef) -> str:
     """An image change split into repository, tag and digest; unchanged parts shown once."""
     parts = []
     if old.repository == new.repository:
-        parts.append(code(old.repository))
+        parts.append(code(_short_repository(old.repository)))
     else:
         a, b = elide_pair(old.repository, new.repository)
         parts.append(f"{code(a)}{ARROW}{code(b)}")
@@ -441,6 +444,13 @@ def _image_pair(old: ImageRef, new: ImageRef) -> str:
     return " · ".join(parts)
 
 
+def _short_repository(repo: str) -> str:
+    """An unchanged repository, shortened to its last two path segments when long."""
+    if len(repo) <= ELIDE_WIDTH or repo.count("/") < 2:
+        return repo
+    return ELLIPSIS + "/" + "/".join(repo.split("/")[-2:])
+
+
 def _value_lines(label: str, value: Any) -> list[str]:
     """One side of a change that needs a block: a label line and the fenced value."""
     if value is MISSING:
@@ -459,13 +469,16 @@ def _value_lines(label: str, value: Any) -> list[str]:
 def pair_lines(
     before: Any, after: Any, path: str, labels: tuple[str, str]
 ) -> tuple[str, list[str]]:
-    """(text for the item's first line, further lines): a change as ``before → after``."""
+    """(text for the item's first line, further lines): a change as ``before → after``; the
+    further lines, when a side needs a block, start with a blank line."""
     one = _pair_inline(before, after, path)
     if one is not None:
         return one, []
-    lines = _value_lines(labels[0], before)
-    lines += ["", *_value_lines(labels[1], after)]
-    return "", lines
+    if before is MISSING:
+        return "", ["", *_value_lines("added", after)]
+    if after is MISSING:
+        return "", ["", *_value_lines("removed", before)]
+    return "", ["", *_value_lines(labels[0], before), "", *_value_lines(labels[1], after)]
 
 
 # --------------------------------------------------------------------------- what to flag
@@ -552,6 +565,9 @@ def review(sp: ServicePromotion, source_env: str, target_env: str) -> Review:
             old, new = version_of(c.path, c.target), version_of(c.path, c.result)
             if new is not None and old != new:
                 before, after = old, new
+                break
+            if new is not None and c.target != c.result and isinstance(c.result, str):
+                after = f"{new} (new digest)"  # same tag, another image
                 break
     return Review(sp, tuple(attention), tuple(changed), sp.plan.retained, before, after)
 
@@ -651,7 +667,7 @@ def _attention_item(
         if first:
             lines = [head + "\\", f"  {first}"]
     elif _needs_block(c.target) or _needs_block(c.source):
-        more = _value_lines(f"{target_env} keeps", c.target)
+        more = ["", *_value_lines(f"{target_env} keeps", c.target)]
         more += ["", *_value_lines(f"{source_env} has", c.source)]
     else:
         keeps, has = _one(c.target), _one(c.source)
