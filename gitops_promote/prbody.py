@@ -451,34 +451,41 @@ def _short_repository(repo: str) -> str:
     return ELLIPSIS + "/" + "/".join(repo.split("/")[-2:])
 
 
-def _value_lines(label: str, value: Any) -> list[str]:
-    """One side of a change that needs a block: a label line and the fenced value."""
+def _value_lines(label: str, value: Any, *, fold: bool = True) -> list[str]:
+    """One side of a change: ``label: value``, or the label and the value fenced below it (no
+    blank line, so a list holding it stays tight); long blocks folded when ``fold``."""
     if value is MISSING:
         return [f"{label}: *absent*"]
     if not _needs_block(value):
         return [f"{label}: {inline(as_text(value))}"]
     text, lang = _block_text(value)
     block = fence(text, lang)
-    if len(block) - 2 > FOLD_LINES:
-        return [
-            *folded(f"{html.escape(label)} ({len(block) - 2} lines)", block, blank_after=False),
-        ]
-    return [f"{label}:", "", *block]
+    if fold and len(block) - 2 > FOLD_LINES:
+        return folded(f"{html.escape(label)} ({len(block) - 2} lines)", block, blank_after=False)
+    return [f"{label}:", *block]
 
 
 def pair_lines(
-    before: Any, after: Any, path: str, labels: tuple[str, str]
+    before: Any, after: Any, path: str, labels: tuple[str, str], *, fold: bool = True
 ) -> tuple[str, list[str]]:
-    """(text for the item's first line, further lines): a change as ``before → after``; the
-    further lines, when a side needs a block, start with a blank line."""
+    """(text for the item's first line, further lines): a change as ``before → after``."""
     one = _pair_inline(before, after, path)
     if one is not None:
         return one, []
     if before is MISSING:
-        return "", ["", *_value_lines("added", after)]
+        return "", _value_lines("added", after, fold=fold)
     if after is MISSING:
-        return "", ["", *_value_lines("removed", before)]
-    return "", ["", *_value_lines(labels[0], before), "", *_value_lines(labels[1], after)]
+        return "", _value_lines("removed", before, fold=fold)
+    return "", _two_sides(
+        _value_lines(labels[0], before, fold=fold), _value_lines(labels[1], after, fold=fold)
+    )
+
+
+def _two_sides(first: list[str], second: list[str]) -> list[str]:
+    """Two sides one after the other; a one-line side ends in a hard line break."""
+    if len(first) == 1:
+        return [first[0] + "\\", *second]
+    return [*first, *second]
 
 
 # --------------------------------------------------------------------------- what to flag
@@ -508,17 +515,33 @@ def flags(c: Change, source_env: str, target_env: str) -> list[str]:
         tag = code(new_image.tag) if new_image.tag is not None else "untagged"
         out.append(f"Same tag {tag}, different digest: what runs under that tag changes.")
     if names_env(c.result, source_env) and not names_env(c.target, source_env):
-        out.append(
-            f"The value names {escape(source_env)}: check it is right for {escape(target_env)}."
-        )
+        inner = _paths_naming(c.result, source_env, "")
+        if isinstance(c.result, dict | list) and inner:
+            where_ = ", ".join(code(p) for p in inner)
+            out.append(
+                f"Values naming {escape(source_env)}, check them for {escape(target_env)}: "
+                f"{where_}."
+            )
+        else:
+            out.append(
+                f"The value names {escape(source_env)}: check it is right for {escape(target_env)}."
+            )
     return out
+
+
+def _paths_naming(value: Any, env: str, path: str) -> list[str]:
+    """The paths inside ``value`` whose strings name ``env``."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths_naming(v, env, f"{path}/{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _paths_naming(v, env, f"{path}/{i}")]
+    return [path or "/"] if names_env(value, env) else []
 
 
 def _why(reason: str) -> str:
     """A plan reason as a sentence: the category prefix and the rule in parentheses dropped."""
     text = re.sub(r"^(attention|changed|retained):\s*", "", reason)
     text = re.sub(r"\s*\((?:overwrite|retain|default|env vars|preset)\b[^()]*\)$", "", text)
-    text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
@@ -630,6 +653,12 @@ def _counts(reviews: Sequence[Review]) -> str:
     return f"**{head}{changed} changed · {kept} kept**"
 
 
+def _service_counts(r: Review) -> str:
+    """``⚠️ 1 · 3 changed · 10 kept`` (plain text, safe in a table cell and in HTML)."""
+    counts = f"{len(r.changed)} changed · {len(r.kept)} kept"
+    return f"{WARN} {len(r.attention)} · {counts}" if r.attention else counts
+
+
 def _from_to(r: Review, source_env: str, target_env: str) -> str:
     sp = r.sp
     src = f"{escape(source_env)} {sp.source_version.label} {_short(sp.source_version.sha)}"
@@ -645,39 +674,43 @@ def _from_to(r: Review, source_env: str, target_env: str) -> str:
 def _attention_item(
     a: Attention, r: Review, target_env: str, source_env: str, *, service: bool
 ) -> list[str]:
+    """One task: what happens and why, then the value; no blank line inside (a tight list)."""
     c = a.change
     who = f"{code(r.sp.service)} · " if service else ""
     if c.path == "" and r.new:
-        head = f"- [ ] {who}**{escape(r.sp.service)} is new in {escape(target_env)}**: " + " ".join(
-            a.sentences
-        )
-        spec = r.sp.new_bytes.decode("utf-8", errors="replace")
-        body = folded(
-            f"The whole spec, from {html.escape(source_env)} ({spec.count(chr(10))} lines)",
-            fence(spec, "yaml"),
-            blank_after=False,
-        )
-        return [head, "", *indent(body), ""]
+        new = f"**{escape(r.sp.service)} is new in {escape(target_env)}**"
+        return [f"- [ ] {who}{new}: " + " ".join(a.sentences) + " Its whole spec is below."]
     loc = where(c.path)
     place = f" in {loc.heading}" if loc.group else ""
     head = f"- [ ] {who}**{code(loc.rest)}**{place}: " + " ".join(a.sentences)
-    lines = [head]
     if c.applied:
-        first, more = pair_lines(c.target, c.result, c.path, (f"{target_env} now", "after"))
-        if first:
-            lines = [head + "\\", f"  {first}"]
+        labels = (f"{target_env} now", "after")
+        first, more = pair_lines(c.target, c.result, c.path, labels, fold=False)
+        more = [first] if first else more
     elif _needs_block(c.target) or _needs_block(c.source):
-        more = ["", *_value_lines(f"{target_env} keeps", c.target)]
-        more += ["", *_value_lines(f"{source_env} has", c.source)]
+        more = _two_sides(
+            _value_lines(f"{target_env} keeps", c.target, fold=False),
+            _value_lines(f"{source_env} has", c.source, fold=False),
+        )
     else:
         keeps, has = _one(c.target), _one(c.source)
-        lines = [
-            head + "\\",
-            f"  {escape(target_env)} keeps {keeps}; {escape(source_env)} has {has}",
-        ]
-        more = []
-    lines += indent(more)
-    return [*lines, ""] if more else lines
+        more = [f"{escape(target_env)} keeps {keeps}; {escape(source_env)} has {has}"]
+    return [head + "\\", *indent(more)]
+
+
+def _new_specs(reviews: Sequence[Review], source_env: str) -> list[str]:
+    """The whole spec of each new service, folded, as YAML."""
+    out: list[str] = []
+    for r in reviews:
+        if r.new:
+            spec = r.sp.new_bytes.decode("utf-8", errors="replace")
+            lines = len(spec.splitlines())
+            out += folded(
+                f"The whole spec of <b>{html.escape(r.sp.service)}</b>, from "
+                f"{html.escape(source_env)} ({lines} lines)",
+                fence(spec, "yaml"),
+            )
+    return out
 
 
 def _one(value: Any) -> str:
@@ -702,16 +735,18 @@ def _grouped(changes: Sequence[Change], item: Callable[[Change, str], list[str]]
 
 def _change_item(c: Change, rest: str, target_env: str) -> list[str]:
     first, more = pair_lines(c.target, c.result, c.path, (f"{target_env} now", "after"))
-    return [f"- {rest}: {first}".rstrip(), *indent(more), *([""] if more else [])]
+    if more:
+        return [f"- {rest}:\\", *indent(more)]
+    return [f"- {rest}: {first}"]
 
 
 def _kept_item(c: Change, rest: str, source_env: str, target_env: str) -> list[str]:
     if _needs_block(c.target) or _needs_block(c.source):
-        return [
-            f"- {rest}:",
-            *indent(["", *_value_lines(f"{target_env} keeps", c.target), ""]),
-            *indent([*_value_lines(f"{source_env} has", c.source), ""]),
-        ]
+        sides = _two_sides(
+            _value_lines(f"{target_env} keeps", c.target),
+            _value_lines(f"{source_env} has", c.source),
+        )
+        return [f"- {rest}:\\", *indent(sides)]
     a, b = as_text(c.target), as_text(c.source)
     if isinstance(c.target, str) and isinstance(c.source, str):
         a, b = elide_pair(a, b)
@@ -773,7 +808,7 @@ def _attention_section(
     out = [f"### {WARN} Needs attention before merging ({len(items)})", ""]
     for a, r in items:
         out += _attention_item(a, r, target_env, source_env, service=service)
-    return [*_trim(out), ""]
+    return [*out, "", *_new_specs(reviews, source_env)]
 
 
 def sections(source_env: str, target_env: str, services: Sequence[ServicePromotion]) -> list[str]:
@@ -808,10 +843,9 @@ def sections(source_env: str, target_env: str, services: Sequence[ServicePromoti
         "",
     ]
     if moving:
-        out += ["| Service | Ships | Changed | Kept | ⚠️ |", "|---|---|--:|--:|--:|"]
+        out += ["| Service | Ships | Changes |", "|---|---|---|"]
         out += [
-            f"| {cell(code(r.sp.service))} | {cell(escape(ships(r)))} | {len(r.changed)} | "
-            f"{len(r.kept)} | {len(r.attention) or ''} |"
+            f"| {cell(code(r.sp.service))} | {cell(escape(ships(r)))} | {_service_counts(r)} |"
             for r in moving
         ]
         out.append("")
@@ -822,11 +856,8 @@ def sections(source_env: str, target_env: str, services: Sequence[ServicePromoti
     for r in moving:
         inner = [f"{_from_to(r, source_env, target_env)}", ""]
         inner += _service_sections(r, source_env, target_env, h="####")
-        counts = f"{len(r.changed)} changed · {len(r.kept)} kept"
-        if r.attention:
-            counts = f"{WARN} {len(r.attention)} · {counts}"
         out += folded(
-            f"<b>{html.escape(r.sp.service)}</b> {html.escape(ships(r))} · {counts}",
+            f"<b>{html.escape(r.sp.service)}</b> {html.escape(ships(r))} · {_service_counts(r)}",
             _trim(inner),
         )
     if moving:
