@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from gitops_promote.demo import build_sample_repo
+from gitops_promote.git import GitRepository
 from gitops_promote.history import versions
-from gitops_promote.repo import GitRepository
 
 
 def median_ms(cmd: list[str], cwd: Path, runs: int) -> float:

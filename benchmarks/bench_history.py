@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from gitops_promote.git import GitRepository
 from gitops_promote.history import versions
-from gitops_promote.repo import GitRepository
 
 OLD = "envs/prod/api-old.yaml"
 SPEC = "envs/prod/api.yaml"

@@ -1,7 +1,9 @@
 """The command line: parse, call one core function, render, map errors to exit codes.
 
-The only module that imports click. GitPython, PyGithub and ruamel.yaml are imported inside the
-commands that need them, so ``gitops-promote --help`` stays fast.
+The only module that imports click. :func:`main` is the one entry (argv in, exit code out) for the
+console script, the GitHub Action and the demo. The core modules that load GitPython, PyGithub or
+ruamel.yaml are imported inside the commands that need them, so ``gitops-promote --help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, render, workflow
+from .demo import run_demo
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
-
-if TYPE_CHECKING:
-    from .publish import Publisher
-    from .workspace import Workspace
+from .provider import repository_from_remote
+from .publish import Publisher
+from .workspace import Workspace
 
 
 @dataclass
@@ -33,16 +35,10 @@ class Options:
     quiet: bool
 
     def workspace(self) -> Workspace:
-        from .workspace import Workspace
-
         return Workspace.open(self.repo, self.config)
 
 
 _state: dict[str, int] = {"verbose": 0}
-
-
-def _in_actions() -> bool:
-    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _emit(
@@ -57,21 +53,14 @@ def _emit(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     elif not opts.quiet and text:
         click.echo(text)
-    if _in_actions():
-        from . import action
-
-        action.report(command, data, markdown() if markdown else "")
+    if workflow.in_actions():
+        workflow.report(command, data, markdown() if markdown else "")
 
 
 def _report_error(err: GitopsPromoteError) -> None:
     click.echo(f"error: {err}", err=True)
-    if _in_actions():
-        try:
-            from . import action
-
-            action.emit_error(err)
-        except ImportError:  # pragma: no cover - action glue is part of the package
-            pass
+    if workflow.in_actions():
+        workflow.emit_error(err)
 
 
 _GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
@@ -205,14 +194,11 @@ def _publisher(
     push: bool,
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
-    from .publish import Publisher
-    from .repo import PushAuth
+    from .git import PushAuth
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
-    if token and _in_actions():
-        from . import action
-
-        action.mask(token)
+    if token and workflow.in_actions():
+        workflow.mask(token)
     name = provider or ("github" if token else "local")
     gh = ws.config.github
     auth = PushAuth(token) if token else None
@@ -221,7 +207,6 @@ def _publisher(
     if not token:
         raise UsageError("--provider github needs a token: pass --token or set GITHUB_TOKEN")
     from .github import GithubProvider
-    from .provider import repository_from_remote
 
     repository = gh.repository or os.environ.get("GITHUB_REPOSITORY") or None
     if not repository:
@@ -289,10 +274,11 @@ def _version_write_options(func: F) -> F:
 @click.pass_obj
 def history(opts: Options, service: str, env: str) -> int:
     """Versions of a spec, newest first."""
-    from . import render, versioning
+    from . import versioning
 
     res = versioning.history(opts.workspace(), service, env)
-    _emit(opts, "history", res.to_json(), render.history_text(res), lambda: render.history_md(res))
+    data = render.history_json(res)
+    _emit(opts, "history", data, render.history_text(res), lambda: render.history_md(res))
     return EXIT_OK
 
 
@@ -307,16 +293,14 @@ def show(opts: Options, service: str, env: str, version: str | None) -> int:
 
     res = versioning.show(opts.workspace(), service, env, version)
     if opts.output == "json":
-        click.echo(json.dumps(res.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.show_json(res), indent=2, ensure_ascii=False))
     else:
         out = sys.stdout.buffer
         out.write(res.content)
         out.flush()
-    if _in_actions():
-        from . import action
-
-        data = res.to_json()
-        action.report("show", data, f"```yaml\n{data['content']}\n```\n")
+    if workflow.in_actions():
+        data = render.show_json(res)
+        workflow.report("show", data, f"```yaml\n{data['content']}\n```\n")
     return EXIT_OK
 
 
@@ -347,14 +331,15 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
-    from . import render, versioning
+    from .update import update as update_spec
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
-    res = versioning.update(
+    res = update_spec(
         ws, service, env, sets, dry_run=dry_run, message=message, publisher=publisher, pr=pr
     )
-    _emit(opts, "update", res.to_json(), render.update_text(res), lambda: render.update_md(res))
+    data = render.update_json(res)
+    _emit(opts, "update", data, render.update_text(res), lambda: render.update_md(res))
     return EXIT_OK
 
 
@@ -379,11 +364,11 @@ def rollback(
     token: str | None,
 ) -> int:
     """Write a new commit restoring an old version byte for byte."""
-    from . import render, versioning
+    from .rollback import rollback as roll_back
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
-    res = versioning.rollback(
+    res = roll_back(
         ws,
         service,
         env,
@@ -394,9 +379,8 @@ def rollback(
         publisher=publisher,
         pr=pr,
     )
-    _emit(
-        opts, "rollback", res.to_json(), render.rollback_text(res), lambda: render.rollback_md(res)
-    )
+    data = render.rollback_json(res)
+    _emit(opts, "rollback", data, render.rollback_text(res), lambda: render.rollback_md(res))
     return EXIT_OK
 
 
@@ -410,13 +394,13 @@ def diff(
     opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
 ) -> int:
     """What a promote would do; writes nothing."""
-    from . import promotion, render
+    from . import promotion
 
     res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
     _emit(
         opts,
         "diff",
-        res.to_json(),
+        render.promotion_json(res),
         render.promotion_text(res),
         lambda: render.promotion_md(res, "diff"),
     )
@@ -459,7 +443,7 @@ def promote(
     token: str | None,
 ) -> int:
     """Commit the promotion on its branch and open or update the pull request."""
-    from . import promotion, render
+    from . import promotion
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider, token=token, push=push)
@@ -473,7 +457,7 @@ def promote(
         message=message,
         publisher=publisher,
     )
-    data = res.to_json()
+    data = render.promotion_json(res)
     data["pr_title"] = res.title
     text = render.promotion_text(res)
     local = publisher.provider is None and res.writes and not dry_run
@@ -496,10 +480,11 @@ def promote(
 @click.pass_obj
 def status(opts: Options) -> int:
     """Services x environments: version, image, and drift along each promotion."""
-    from . import overview, render
+    from . import overview
 
     res = overview.status(opts.workspace())
-    _emit(opts, "status", res.to_json(), render.status_text(res), lambda: render.status_md(res))
+    data = render.status_json(res)
+    _emit(opts, "status", data, render.status_text(res), lambda: render.status_md(res))
     return EXIT_OK
 
 
@@ -507,15 +492,15 @@ def status(opts: Options) -> int:
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
-    from . import overview, render
+    from . import overview
 
     res = overview.check(opts.workspace())
-    if _in_actions():
-        from . import action
-
+    if workflow.in_actions():
         for p in res.problems:
-            action.emit_annotation("error", p.message, file=p.file, line=p.line)
-    _emit(opts, "check", res.to_json(), render.check_text(res), lambda: render.check_md(res))
+            workflow.emit_annotation("error", p.message, file=p.file, line=p.line)
+    _emit(
+        opts, "check", render.check_json(res), render.check_text(res), lambda: render.check_md(res)
+    )
     return EXIT_OK if res.ok else EXIT_FAILED
 
 
@@ -525,6 +510,4 @@ def check(opts: Options) -> int:
 @click.pass_obj
 def demo(opts: Options, keep: bool, directory: str | None) -> int:
     """The whole flow on a temporary copy of the bundled sample repository."""
-    from .demo import run_demo
-
-    return run_demo(click.echo, keep=keep, directory=directory)
+    return run_demo(click.echo, main, keep=keep, directory=directory)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import NotFoundError, UsageError
-from .repo import GitRepository
+from .git import GitRepository
 
 KINDS = ("create", "update", "rollback", "promote")
 KIND_TRAILER = "Gitops-Promote-Kind"

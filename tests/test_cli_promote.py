@@ -294,7 +294,7 @@ def test_status_summary_does_not_call_an_invalid_spec_in_sync(
 def test_a_command_over_many_services_reads_each_branch_once(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gitops_promote.repo import GitRepository
+    from gitops_promote.git import Gateway
 
     repo.commit(
         {
@@ -305,13 +305,13 @@ def test_a_command_over_many_services_reads_each_branch_once(
         "four more services",
     )
     calls: list[str] = []
-    real = GitRepository._run
+    real = Gateway.run
 
-    def counting(self: GitRepository, *args: str, **kwargs: object) -> object:
+    def counting(self: Gateway, *args: str, **kwargs: object) -> object:
         calls.append(" ".join(args))
         return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(GitRepository, "_run", counting)
+    monkeypatch.setattr(Gateway, "run", counting)
     run_json(repo, "diff", "--all", "--from", "staging", "--to", "prod", capsys=capsys)
     assert calls.count("symbolic-ref -q HEAD") == 1  # the checked-out branch, once
     tip_reads = [c for c in calls if c.startswith("rev-parse") and "refs/heads/" in c]

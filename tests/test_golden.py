@@ -8,15 +8,14 @@ change, and review the diff.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-from gitops_promote import promotion, render, versioning
+from gitops_promote import promotion, render, rollback, versioning
 from gitops_promote.demo import build_sample_repo
 from gitops_promote.workspace import Workspace
 
-GOLDEN = Path(__file__).parent / "golden"
+from .goldenfiles import GOLDEN
 
 
 @pytest.fixture(scope="module")
@@ -62,5 +61,5 @@ def test_job_summaries(sample: Workspace) -> None:
     check_golden(
         "summary_history.md", render.history_md(versioning.history(sample, "inference", "prod"))
     )
-    rb = versioning.rollback(sample, "inference", "prod", "v2", dry_run=True)
+    rb = rollback.rollback(sample, "inference", "prod", "v2", dry_run=True)
     check_golden("summary_rollback.md", render.rollback_md(rb))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import NotFoundError, UsageError
+from gitops_promote.git import GitRepository
 from gitops_promote.history import (
     Version,
     parse_trailers,
@@ -16,7 +17,6 @@ from gitops_promote.history import (
     resolve_version,
     versions,
 )
-from gitops_promote.repo import GitRepository
 
 from .gitrepo import GitRepo
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import GitError, GitopsPromoteError
-from gitops_promote.repo import GitRepository, PushAuth
+from gitops_promote.git import GitRepository, PushAuth
 
-from .git_http_server import GitHttpServer, git_available
-from .gitrepo import GitRepo, git
+from ..git_http_server import GitHttpServer, git_available
+from ..gitrepo import GitRepo, git
 
 pytestmark = pytest.mark.skipif(not git_available(), reason="git http-backend is not installed")
 

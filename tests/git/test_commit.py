@@ -1,202 +1,19 @@
-"""GitRepository against real repositories: reading at refs, safe paths, local commits."""
+"""Commits and branches: index-only commits, the user's checkout left alone, undo on failure."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from gitops_promote.errors import GitError, NotFoundError, RefusedError, UsageError
-from gitops_promote.repo import GitRepository
+from gitops_promote.git import GitRepository
 
-from .gitrepo import GitRepo
+from ..gitrepo import GitRepo
+from .repos import SPEC, SPEC_V1, SPEC_V2, V1, V2, remote_head
 
-MakeRepo = Callable[..., GitRepo]
-
-SPEC = "envs/prod/api.yaml"
-SPEC_V1 = "image: registry/api:1.0  # pinned\nreplicas: 3\n"
-SPEC_V2 = "image: registry/api:1.1  # pinned\nreplicas: 3\n"
-
-
-@pytest.fixture
-def work(git_repo: MakeRepo) -> GitRepo:
-    return git_repo(
-        {
-            SPEC: SPEC_V1,
-            "envs/dev/api.yaml": "image: registry/api:1.2\n",
-            "envs/dev/web.yml": "image: registry/web:2\n",
-            "envs/dev/sub/deep.yaml": "x: 1\n",
-            "README.md": "# gitops\n",
-        }
-    )
-
-
-# ---------------------------------------------------------------- opening
-
-
-def test_opens_from_a_subdirectory_and_finds_the_root(work: GitRepo) -> None:
-    repo = GitRepository(work.path / "envs" / "dev")
-    assert repo.root == work.path.resolve()
-    assert repo.current_branch() == "main"
-
-
-def test_not_a_repository_is_not_found(tmp_path: Path) -> None:
-    with pytest.raises(NotFoundError) as info:
-        GitRepository(tmp_path)
-    assert info.value.exit_code == 2
-    assert str(tmp_path) in str(info.value)
-
-
-def test_detached_head_has_no_current_branch(work: GitRepo) -> None:
-    work.git("checkout", "-q", "--detach")
-    assert GitRepository(work.path).current_branch() is None
-
-
-def test_rev_parse(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    head = work.head()
-    assert repo.rev_parse("HEAD") == head
-    assert repo.rev_parse("main") == head
-    assert repo.rev_parse(head[:8]) == head
-    assert repo.rev_parse("no-such-branch") is None
-    assert repo.rev_parse("--help") is None
-    work.git("tag", "-a", "-m", "release", "v1.0")
-    assert repo.rev_parse("v1.0") == head  # annotated tags are peeled to their commit
-
-
-# ---------------------------------------------------------------- reading at refs
-
-
-def test_read_file_at_refs_does_not_look_at_the_work_tree(work: GitRepo) -> None:
-    first = work.head()
-    work.commit({SPEC: SPEC_V2}, "bump")
-    work.write({SPEC: "uncommitted\n"})
-    repo = GitRepository(work.path)
-    assert repo.read_file(first, SPEC) == SPEC_V1.encode()
-    assert repo.read_file("HEAD", SPEC) == SPEC_V2.encode()
-    assert repo.read_file("main", "./envs//prod/api.yaml") == SPEC_V2.encode()
-    assert repo.read_file("HEAD", "envs/prod/missing.yaml") is None
-    assert repo.read_file("HEAD", "envs/prod") is None  # a directory is not a file
-
-
-def test_read_files_uses_one_batch_and_reports_absent_paths(
-    work: GitRepo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    repo = GitRepository(work.path)
-    calls = _count_processes(monkeypatch)
-    got = repo.read_files("HEAD", [SPEC, "envs/dev/api.yaml", "nope.yaml", "envs/dev/web.yml"])
-    assert calls == [["cat-file", "--batch"]]  # one process for all four files
-    assert got == {
-        SPEC: SPEC_V1.encode(),
-        "envs/dev/api.yaml": b"image: registry/api:1.2\n",
-        "nope.yaml": None,
-        "envs/dev/web.yml": b"image: registry/web:2\n",
-    }
-
-
-def test_read_files_unknown_ref_is_not_found(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    with pytest.raises(NotFoundError, match="unknown revision 'nope'"):
-        repo.read_files("nope", [SPEC])
-    with pytest.raises(NotFoundError):
-        repo.read_file("-x", SPEC)
-
-
-def test_read_keeps_bytes_exactly(work: GitRepo) -> None:
-    data = b"a: 1\r\nb: \xff\x00\xfe\r\n"
-    work.commit({"envs/dev/bin.yaml": data}, "binary")
-    repo = GitRepository(work.path)
-    assert repo.read_file("HEAD", "envs/dev/bin.yaml") == data
-    work.commit({"envs/dev/empty.yaml": b""}, "empty")
-    assert repo.read_file("HEAD", "envs/dev/empty.yaml") == b""
-
-
-def test_list_dir(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    assert repo.list_dir("HEAD", "envs/dev") == ["api.yaml", "web.yml"]
-    assert repo.list_dir("HEAD", "envs/dev/") == ["api.yaml", "web.yml"]
-    assert repo.list_dir("HEAD", "") == ["README.md"]
-    assert repo.list_dir("HEAD", "envs/staging") == []
-    first = work.head()
-    work.commit({"envs/dev/new.yaml": "a: 1\n"}, "add")
-    assert repo.list_dir(first, "envs/dev") == ["api.yaml", "web.yml"]
-    assert repo.list_dir("HEAD", "envs/dev") == ["api.yaml", "new.yaml", "web.yml"]
-    with pytest.raises(NotFoundError):
-        repo.list_dir("nope", "envs/dev")
-
-
-def test_dirty_paths(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    assert repo.dirty_paths([SPEC, "envs/dev/api.yaml"]) == []
-    work.write({SPEC: "changed\n"})  # unstaged
-    work.write({"envs/dev/api.yaml": "staged\n"})
-    work.git("add", "envs/dev/api.yaml")  # staged
-    work.write({"envs/staging/api.yaml": "new\n"})  # untracked
-    paths = [SPEC, "envs/dev/api.yaml", "envs/staging/api.yaml", "envs/dev/web.yml"]
-    assert repo.dirty_paths(paths) == [SPEC, "envs/dev/api.yaml", "envs/staging/api.yaml"]
-    work.write({"envs/dev/web.yml": None})  # deleted in the work tree
-    assert repo.dirty_paths(["envs/dev/web.yml"]) == ["envs/dev/web.yml"]
-
-
-def test_dirty_paths_treats_names_literally(work: GitRepo) -> None:
-    work.write({"envs/dev/x.yaml": "untracked\n"})
-    repo = GitRepository(work.path)
-    assert repo.dirty_paths(["envs/dev/*.yaml"]) == []
-
-
-# ---------------------------------------------------------------- safe paths
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("envs/prod/api.yaml", "envs/prod/api.yaml"),
-        ("./envs//prod/./api.yaml", "envs/prod/api.yaml"),
-        ("envs/prod/", "envs/prod"),
-    ],
-)
-def test_safe_path_normalizes(work: GitRepo, given: str, expected: str) -> None:
-    assert GitRepository(work.path).safe_path(given) == expected
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "../outside.yaml",
-        "envs/../../outside.yaml",
-        "envs/prod/../api.yaml",
-        "/etc/passwd",
-        "",
-        ".",
-        ".git/config",
-        "envs/.GIT/x",
-        "envs/a\nb.yaml",
-    ],
-)
-def test_safe_path_rejects(work: GitRepo, bad: str) -> None:
-    with pytest.raises(UsageError) as info:
-        GitRepository(work.path).safe_path(bad)
-    assert info.value.exit_code == 2
-
-
-def test_safe_path_rejects_symlinks_leading_outside(work: GitRepo, tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "api.yaml").write_text("secret: 1\n")
-    os.symlink(outside, work.path / "envs" / "linked")
-    os.symlink(outside / "api.yaml", work.path / "envs" / "dev" / "escape.yaml")
-    os.symlink(work.path / ".git", work.path / "envs" / "dotgit")
-    os.symlink("../prod/api.yaml", work.path / "envs" / "dev" / "inside.yaml")
-    repo = GitRepository(work.path)
-    with pytest.raises(UsageError, match="outside the repository"):
-        repo.safe_path("envs/linked/api.yaml")
-    with pytest.raises(UsageError, match="outside the repository"):
-        repo.safe_path("envs/dev/escape.yaml")
-    with pytest.raises(UsageError, match=r"\.git"):
-        repo.safe_path("envs/dotgit/config")
-    assert repo.safe_path("envs/dev/inside.yaml") == "envs/dev/inside.yaml"
+# ---------------------------------------------------------------- commit_files, local
 
 
 def test_commit_refuses_to_write_through_a_symlink_out_of_the_repo(
@@ -211,9 +28,6 @@ def test_commit_refuses_to_write_through_a_symlink_out_of_the_repo(
         repo.commit_files("main", {"envs/linked/api.yaml": b"x: 1\n"}, "update")
     assert work.head() == before
     assert list(outside.iterdir()) == []
-
-
-# ---------------------------------------------------------------- commit_files, local
 
 
 def test_commit_on_checked_out_branch_touches_only_that_path(work: GitRepo) -> None:
@@ -413,6 +227,28 @@ def test_file_directory_clash_is_refused_and_leaves_nothing(work: GitRepo, path:
     assert repo.rev_parse("refs/heads/promo") is None
 
 
+def test_without_a_git_identity_actions_commit_as_the_bot(
+    work: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("NAME", "EMAIL"):
+        monkeypatch.delenv(f"GIT_AUTHOR_{var}")
+        monkeypatch.delenv(f"GIT_COMMITTER_{var}")
+    work.git("config", "user.useConfigOnly", "true")
+    repo = GitRepository(work.path)
+    head = work.head()
+    with pytest.raises(GitError, match="commit-tree"):
+        repo.commit_files("main", {SPEC: b"x\n"}, "update")
+    assert work.head() == head
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = repo.commit_files("main", {SPEC: b"x\n"}, "update")
+    assert work.git("log", "-1", "--format=%an <%ae>", result.sha) == (
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    )
+
+
+# ---------------------------------------------------------------- undo
+
+
 def test_work_tree_failure_rolls_the_branch_back(work: GitRepo) -> None:
     # The index is locked by another git process: the commit must not stay half-applied.
     (work.path / ".git" / "index.lock").write_bytes(b"")
@@ -428,7 +264,26 @@ def test_work_tree_failure_rolls_the_branch_back(work: GitRepo) -> None:
     assert work.status() == ""
 
 
-# ---------------------------------------------------------------- write_branch
+def test_checkout_update_failing_after_the_push_leaves_the_checkout_as_it_was(
+    setup: tuple[GitRepo, Path, GitRepo],
+) -> None:
+    work, origin, _ = setup
+    start = work.head()
+    (work.path / ".git" / "index.lock").write_bytes(b"")
+    repo = GitRepository(work.path)
+    try:
+        with pytest.raises(GitError, match="run git pull") as info:
+            repo.commit_files("main", {SPEC: V2}, "update", push=True)
+    finally:
+        (work.path / ".git" / "index.lock").unlink()
+    assert work.head() == start
+    assert work.read(SPEC) == V1
+    assert work.status() == ""
+    assert remote_head(origin) != start  # the push itself went through, and the error says so
+    assert "pushed" in str(info.value)
+
+
+# ---------------------------------------------------------------- write_branch and delete_branch
 
 
 def test_write_branch_never_touches_work_tree_or_index(work: GitRepo) -> None:
@@ -475,66 +330,3 @@ def test_delete_branch(work: GitRepo) -> None:
     repo.delete_branch("gitops-promote/a-to-b/x")  # already gone: fine
     with pytest.raises(RefusedError):
         repo.delete_branch("main")
-
-
-# ---------------------------------------------------------------- misc
-
-
-def test_remote_url_hides_credentials(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    assert repo.remote_url() is None
-    work.git("remote", "add", "origin", "https://user:s3cret@example.com/org/gitops.git")
-    assert repo.remote_url("origin") == "https://example.com/org/gitops.git"
-    work.git("remote", "add", "ssh", "git@github.com:org/gitops.git")
-    assert repo.remote_url("ssh") == "git@github.com:org/gitops.git"
-
-
-def test_diff_text(work: GitRepo) -> None:
-    repo = GitRepository(work.path)
-    text = repo.diff_text(SPEC_V1.encode(), SPEC_V2.encode(), SPEC)
-    lines = text.splitlines()
-    assert lines[0] == f"diff --git a/{SPEC} b/{SPEC}"
-    assert f"--- a/{SPEC}" in lines
-    assert f"+++ b/{SPEC}" in lines
-    assert "-image: registry/api:1.0  # pinned" in lines
-    assert "+image: registry/api:1.1  # pinned" in lines
-    assert " replicas: 3" in lines
-    assert repo.diff_text(b"same\n", b"same\n", SPEC) == ""
-    assert "\\ No newline at end of file" in repo.diff_text(b"a\n", b"a", SPEC)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _count_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Record the git subcommand (and options) of every process started from now on."""
-    import subprocess
-
-    calls: list[list[str]] = []
-    real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
-
-    def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kw: object) -> None:
-        calls.append(list(args[1:]))
-        real(self, args, *rest, **kw)
-
-    monkeypatch.setattr(subprocess.Popen, "_execute_child", spy)
-    return calls
-
-
-def test_without_a_git_identity_actions_commit_as_the_bot(
-    work: GitRepo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for var in ("NAME", "EMAIL"):
-        monkeypatch.delenv(f"GIT_AUTHOR_{var}")
-        monkeypatch.delenv(f"GIT_COMMITTER_{var}")
-    work.git("config", "user.useConfigOnly", "true")
-    repo = GitRepository(work.path)
-    head = work.head()
-    with pytest.raises(GitError, match="commit-tree"):
-        repo.commit_files("main", {SPEC: b"x\n"}, "update")
-    assert work.head() == head
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    result = repo.commit_files("main", {SPEC: b"x\n"}, "update")
-    assert work.git("log", "-1", "--format=%an <%ae>", result.sha) == (
-        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
-    )

@@ -1,52 +1,27 @@
-"""Pushing through GitRepository: a bare origin, a second clone racing us, tokens over HTTP."""
+"""The remote: a bare origin, a second clone racing us; push, rebase and retry, leases."""
 
 from __future__ import annotations
 
-import base64
-import http.server
 import socket
 import subprocess
-import threading
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from gitops_promote.errors import ConflictError, GitError, RefusedError
-from gitops_promote.repo import GitRepository, PushAuth
+from gitops_promote.git import GitRepository, PushAuth, remote
 
-from .gitrepo import GitRepo
-
-MakeRepo = Callable[..., GitRepo]
-
-SPEC = "envs/prod/api.yaml"
-V1 = b"image: api:1.0\nreplicas: 3\n"
-V2 = b"image: api:1.1\nreplicas: 3\n"
+from ..gitrepo import GitRepo
+from .repos import BRANCH, SPEC, V2, Race, remote_head, snapshot
 
 
-@pytest.fixture
-def setup(git_repo: MakeRepo, tmp_path: Path) -> tuple[GitRepo, Path, GitRepo]:
-    """(our work repo, bare origin, a second clone of origin pushing on its own)."""
-    work = git_repo({SPEC: V1, "README.md": "# gitops\n", "envs/dev/api.yaml": "image: x\n"})
-    origin = work.make_origin(tmp_path / "origin.git")
-    other = work.clone_origin(tmp_path / "other")
-    return work, origin, other
-
-
-def remote_head(origin: Path, branch: str = "main") -> str | None:
-    proc = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", f"refs/heads/{branch}"],
-        cwd=origin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return proc.stdout.strip() or None
-
-
-def snapshot(work: GitRepo) -> tuple[str, str, str, bytes]:
-    return work.head("main"), work.status(), work.git("ls-files", "-s"), work.read(SPEC)
+def test_remote_url_hides_credentials(work: GitRepo) -> None:
+    repo = GitRepository(work.path)
+    assert repo.remote_url() is None
+    work.git("remote", "add", "origin", "https://user:s3cret@example.com/org/gitops.git")
+    assert repo.remote_url("origin") == "https://example.com/org/gitops.git"
+    work.git("remote", "add", "ssh", "git@github.com:org/gitops.git")
+    assert repo.remote_url("ssh") == "git@github.com:org/gitops.git"
 
 
 # ---------------------------------------------------------------- commit_files(push=True)
@@ -195,23 +170,13 @@ def test_push_a_branch_that_is_not_checked_out(setup: tuple[GitRepo, Path, GitRe
 
 
 def test_remote_keeps_moving_gives_up_after_max_attempts(
-    setup: tuple[GitRepo, Path, GitRepo], monkeypatch: pytest.MonkeyPatch
+    setup: tuple[GitRepo, Path, GitRepo], someone_pushes_after_fetch: Race
 ) -> None:
     work, origin, other = setup
     other.commit({"README.md": "race 0\n"}, "race 0")
     other.git("push", "-q", "origin", "main")
     repo = GitRepository(work.path)
-    real_fetch = repo._fetch_branch
-    races = {"n": 0}
-
-    def fetch_then_someone_pushes(*args: object, **kwargs: object) -> str | None:
-        sha = real_fetch(*args, **kwargs)  # type: ignore[arg-type]
-        races["n"] += 1
-        other.commit({f"race{races['n']}.txt": "x\n"}, f"race {races['n']}")
-        other.git("push", "-q", "origin", "main")
-        return sha
-
-    monkeypatch.setattr(repo, "_fetch_branch", fetch_then_someone_pushes)
+    races = someone_pushes_after_fetch(other)
     before = snapshot(work)
     with pytest.raises(ConflictError, match="kept moving"):
         repo.commit_files("main", {SPEC: V2}, "update", push=True, max_attempts=3)
@@ -221,24 +186,13 @@ def test_remote_keeps_moving_gives_up_after_max_attempts(
 
 
 def test_remote_moving_twice_succeeds_within_the_bound(
-    setup: tuple[GitRepo, Path, GitRepo], monkeypatch: pytest.MonkeyPatch
+    setup: tuple[GitRepo, Path, GitRepo], someone_pushes_after_fetch: Race
 ) -> None:
     work, origin, other = setup
     other.commit({"README.md": "race 0\n"}, "race 0")
     other.git("push", "-q", "origin", "main")
     repo = GitRepository(work.path)
-    real_fetch = repo._fetch_branch
-    races = {"n": 0}
-
-    def fetch_then_someone_pushes_once(*args: object, **kwargs: object) -> str | None:
-        sha = real_fetch(*args, **kwargs)  # type: ignore[arg-type]
-        if races["n"] == 0:
-            races["n"] += 1
-            other.commit({"race.txt": "x\n"}, "race 1")
-            other.git("push", "-q", "origin", "main")
-        return sha
-
-    monkeypatch.setattr(repo, "_fetch_branch", fetch_then_someone_pushes_once)
+    someone_pushes_after_fetch(other, times=1, name="race.txt")
     result = repo.commit_files("main", {SPEC: V2}, "update", push=True, max_attempts=3)
     assert result.rebased_onto == other.head()
     assert remote_head(origin) == result.sha == work.head()
@@ -246,10 +200,33 @@ def test_remote_moving_twice_succeeds_within_the_bound(
     assert work.status() == ""
 
 
+def test_shallow_clone_rebases_over_upstream(
+    setup: tuple[GitRepo, Path, GitRepo], tmp_path: Path
+) -> None:
+    """actions/checkout clones with depth 1 by default: pushing must still work."""
+    work, origin, other = setup
+    work.commit({"README.md": "second\n"}, "second")
+    work.git("push", "-q", "origin", "main")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(shallow)], check=True
+    )
+    other.git("pull", "-q", "origin", "main")
+    upstream = other.commit({"envs/dev/api.yaml": "image: y\n"}, "dev bump")
+    other.git("push", "-q", "origin", "main")
+    repo = GitRepository(shallow)
+    result = repo.commit_files("main", {SPEC: V2}, "update(prod/api): 1.1", push=True)
+    assert result.rebased_onto == upstream
+    assert remote_head(origin) == result.sha
+    assert (shallow / "envs/dev/api.yaml").read_bytes() == b"image: y\n"
+    assert (shallow / SPEC).read_bytes() == V2
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=shallow, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""
+
+
 # ---------------------------------------------------------------- promotion branches
-
-
-BRANCH = "gitops-promote/staging-to-prod/api"
 
 
 def test_write_and_push_branch_then_update_it(setup: tuple[GitRepo, Path, GitRepo]) -> None:
@@ -281,7 +258,7 @@ def test_lease_protects_a_branch_someone_else_moved(
     other.git("fetch", "-q", "origin")
     other.git("checkout", "-q", BRANCH)
     theirs = other.commit({"README.md": "reviewer fix\n"}, "reviewer fix")
-    monkeypatch.setattr(repo, "remote_branch_sha", lambda *a, **k: sha1)
+    monkeypatch.setattr(remote, "remote_branch_sha", lambda *a, **k: sha1)
     sha2 = repo.write_branch(BRANCH, work.head(), {SPEC: b"image: api:1.2\n"}, "promote again")
     other.git("push", "-q", "origin", BRANCH)
     with pytest.raises(RefusedError, match="moved by someone else"):
@@ -305,7 +282,7 @@ def test_lease_when_the_remote_branch_appeared_meanwhile(
 ) -> None:
     work, origin, other = setup
     repo = GitRepository(work.path)
-    monkeypatch.setattr(repo, "remote_branch_sha", lambda *a, **k: None)
+    monkeypatch.setattr(remote, "remote_branch_sha", lambda *a, **k: None)
     other.git("push", "-q", "origin", f"main:{BRANCH}")
     sha = repo.write_branch(BRANCH, work.head(), {SPEC: V2}, "promote")
     with pytest.raises(RefusedError):
@@ -313,181 +290,10 @@ def test_lease_when_the_remote_branch_appeared_meanwhile(
     assert remote_head(origin, BRANCH) == other.head()
 
 
-# ---------------------------------------------------------------- tokens over HTTP
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """Records the Authorization headers of every request and refuses it."""
-
-    seen: list[list[str]]
-
-    def _refuse(self) -> None:
-        self.seen.append(self.headers.get_all("Authorization") or [])
-        body = b"denied\n"
-        self.send_response(403)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = _refuse
-    do_POST = _refuse
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@pytest.fixture
-def recorder() -> Iterator[tuple[str, list[list[str]]]]:
-    seen: list[list[str]] = []
-    handler = type("Handler", (_Recorder,), {"seen": seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_token_goes_only_in_one_header_and_never_leaks(
-    setup: tuple[GitRepo, Path, GitRepo],
-    recorder: tuple[str, list[list[str]]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    work, _origin, _ = setup
-    base, seen = recorder
-    url = f"{base}/org/gitops.git"
-    work.git("remote", "set-url", "origin", url)
-    # What actions/checkout persists: a URL-specific header with another token.
-    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
-    token = "ghs_S3cretTokenValue"
-    expected = "Basic " + base64.b64encode(f"x-access-token:{token}".encode()).decode()
-
-    spawned: list[list[str]] = []
-    real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
-
-    def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kw: object) -> None:
-        spawned.append(list(args))
-        real(self, args, *rest, **kw)
-
-    monkeypatch.setattr(subprocess.Popen, "_execute_child", spy)
-    repo = GitRepository(work.path)
-    before = snapshot(work)
-    config_before = (work.path / ".git" / "config").read_text()
-    auth = PushAuth(token)
-    with pytest.raises(GitError) as push_error:
-        repo.commit_files("main", {SPEC: V2}, "update", push=True, auth=auth)
-    with pytest.raises(GitError) as ls_error:
-        repo.remote_branch_sha(BRANCH, auth=auth)
-    with pytest.raises(GitError):
-        repo.push_branch(BRANCH, work.head(), auth=auth)
-
-    assert seen, "git never reached the server"
-    for headers in seen:
-        assert headers == [expected]
-    encoded = expected.split(" ")[1]
-    for text in (str(push_error.value), str(ls_error.value), repr(auth)):
-        assert token not in text and encoded not in text
-    for args in spawned:
-        assert not any(token in a or encoded in a for a in args)
-    assert (work.path / ".git" / "config").read_text() == config_before
-    assert snapshot(work) == before
-
-
-def test_without_token_config_headers_are_left_alone(
-    setup: tuple[GitRepo, Path, GitRepo], recorder: tuple[str, list[list[str]]]
-) -> None:
-    work, _origin, _ = setup
-    base, seen = recorder
-    work.git("remote", "set-url", "origin", f"{base}/org/gitops.git")
-    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
-    with pytest.raises(GitError):
-        GitRepository(work.path).remote_branch_sha(BRANCH)
-    assert seen and all(h == ["basic b2xkOm9sZA=="] for h in seen)
-
-
-def test_network_calls_time_out(setup: tuple[GitRepo, Path, GitRepo]) -> None:
-    work, _origin, _ = setup
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)  # accepts connections, never answers
-    try:
-        port = listener.getsockname()[1]
-        work.git("remote", "set-url", "origin", f"http://127.0.0.1:{port}/org/gitops.git")
-        repo = GitRepository(work.path)
-        repo.network_timeout = 0.5
-        before = snapshot(work)
-        started = time.monotonic()
-        with pytest.raises(GitError, match=r"[Tt]imeout|timed out"):
-            repo.commit_files("main", {SPEC: V2}, "update", push=True, auth=PushAuth("tok"))
-        assert time.monotonic() - started < 5
-        assert snapshot(work) == before
-    finally:
-        listener.close()
+# ---------------------------------------------------------------- helpers
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def test_push_url_gets_the_header_too(
-    setup: tuple[GitRepo, Path, GitRepo], recorder: tuple[str, list[list[str]]]
-) -> None:
-    work, _origin, _ = setup
-    base, seen = recorder
-    work.git("remote", "set-url", "origin", "https://fetch.invalid/org/gitops.git")
-    work.git("remote", "set-url", "--push", "origin", f"{base}/org/gitops.git")
-    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
-    repo = GitRepository(work.path)
-    with pytest.raises(GitError):
-        repo.push_branch(BRANCH, work.head(), auth=PushAuth("tok"), force_with_lease=False)
-    expected = "Basic " + base64.b64encode(b"x-access-token:tok").decode()
-    assert seen and all(h == [expected] for h in seen)
-
-
-def test_checkout_update_failing_after_the_push_leaves_the_checkout_as_it_was(
-    setup: tuple[GitRepo, Path, GitRepo],
-) -> None:
-    work, origin, _ = setup
-    start = work.head()
-    (work.path / ".git" / "index.lock").write_bytes(b"")
-    repo = GitRepository(work.path)
-    try:
-        with pytest.raises(GitError, match="run git pull") as info:
-            repo.commit_files("main", {SPEC: V2}, "update", push=True)
-    finally:
-        (work.path / ".git" / "index.lock").unlink()
-    assert work.head() == start
-    assert work.read(SPEC) == V1
-    assert work.status() == ""
-    assert remote_head(origin) != start  # the push itself went through, and the error says so
-    assert "pushed" in str(info.value)
-
-
-def test_shallow_clone_rebases_over_upstream(
-    setup: tuple[GitRepo, Path, GitRepo], tmp_path: Path
-) -> None:
-    """actions/checkout clones with depth 1 by default: pushing must still work."""
-    work, origin, other = setup
-    work.commit({"README.md": "second\n"}, "second")
-    work.git("push", "-q", "origin", "main")
-    shallow = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(shallow)], check=True
-    )
-    other.git("pull", "-q", "origin", "main")
-    upstream = other.commit({"envs/dev/api.yaml": "image: y\n"}, "dev bump")
-    other.git("push", "-q", "origin", "main")
-    repo = GitRepository(shallow)
-    result = repo.commit_files("main", {SPEC: V2}, "update(prod/api): 1.1", push=True)
-    assert result.rebased_onto == upstream
-    assert remote_head(origin) == result.sha
-    assert (shallow / "envs/dev/api.yaml").read_bytes() == b"image: y\n"
-    assert (shallow / SPEC).read_bytes() == V2
-    status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=shallow, capture_output=True, text=True, check=True
-    )
-    assert status.stdout == ""

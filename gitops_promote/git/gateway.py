@@ -1,0 +1,234 @@
+"""The one place that runs git: :class:`Gateway` and the token handling of network calls.
+
+Every git process starts in :meth:`Gateway.run`, which runs the git CLI through
+``git.Repo(...).git.execute`` (GitPython is imported here only) and turns failures into
+:mod:`gitops_promote.errors` classes carrying git's own (token-scrubbed) message.
+
+A token reaches git only through ``GIT_CONFIG_*`` environment variables of the one network process
+that needs it (an ``http.extraHeader``), never on a command line, in ``.git/config``, in a remote
+URL or in an error message.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import git
+
+from ..errors import GitError, NotFoundError
+
+ZERO_SHA = "0" * 40
+SHA_RE = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+_CREDENTIAL_FAILURES = (
+    "could not read Username",
+    "could not read Password",
+    "Authentication failed",
+    "The requested URL returned error: 401",
+    "The requested URL returned error: 403",
+)
+
+
+@dataclass(frozen=True)
+class PushAuth:
+    """Credentials for one push or fetch over HTTP(S).
+
+    The token is sent as an ``Authorization`` header of that one git process only; it is never
+    stored anywhere.
+    """
+
+    token: str
+    username: str = "x-access-token"
+
+    def __repr__(self) -> str:
+        return f"PushAuth(token='***', username={self.username!r})"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one git process left: its exit status, stdout (bytes) and scrubbed stderr."""
+
+    status: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        """stdout decoded and stripped."""
+        return self.stdout.decode("utf-8", "replace").strip()
+
+
+def short(sha: str | None) -> str:
+    return sha[:12] if sha else "(none)"
+
+
+def one_line(text: str) -> str:
+    """git's stderr as one line: hints and blank lines dropped, the rest joined by '; '."""
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("hint:"):
+            continue
+        lines.append(line)
+    joined = "; ".join(lines)
+    if any(marker in joined for marker in _CREDENTIAL_FAILURES):
+        return (
+            "the remote rejected the credentials: check GITHUB_TOKEN / --token and that it "
+            f"has contents: write permission ({joined})"
+        )
+    return joined
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without a password (or token) in its user-info part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https") or "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def auth_env(auth: PushAuth | None) -> tuple[dict[str, str], list[str]]:
+    """Environment for one network git process, and the secrets to scrub from its output."""
+    env = {"GIT_TERMINAL_PROMPT": "0"}
+    if auth is None or not auth.token:
+        return env, []
+    basic = base64.b64encode(f"{auth.username}:{auth.token}".encode()).decode("ascii")
+    header = f"Authorization: Basic {basic}"
+    base = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    # An empty value first resets extra headers inherited from config files (for example the
+    # one actions/checkout persists), so exactly one Authorization header is sent.
+    entries = [("http.extraHeader", ""), ("http.extraHeader", header)]
+    for i, (key, value) in enumerate(entries, start=base):
+        env[f"GIT_CONFIG_KEY_{i}"] = key
+        env[f"GIT_CONFIG_VALUE_{i}"] = value
+    env["GIT_CONFIG_COUNT"] = str(base + len(entries))
+    return env, [auth.token, basic, header]
+
+
+def scrub(text: str, auth: PushAuth | None) -> str:
+    """``text`` with every form of ``auth``'s token replaced by ``***``."""
+    for secret in auth_env(auth)[1]:
+        text = text.replace(secret, "***")
+    return text
+
+
+class Gateway:
+    """A git work tree, and the git CLI run at its root."""
+
+    #: seconds a network git call (push, fetch, ls-remote) may take before it is killed
+    network_timeout: float = 120.0
+
+    def __init__(self, path: str | Path) -> None:
+        p = Path(path)
+        try:
+            repo = git.Repo(p, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise NotFoundError(f"not a git repository (or any parent up to /): {p}") from exc
+        if repo.bare or repo.working_tree_dir is None:
+            raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
+        self._repo = repo
+        self.root: Path = Path(repo.working_tree_dir).resolve()
+        self._exe = str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        check: bool = True,
+        secrets: Sequence[str] = (),
+        what: str | None = None,
+    ) -> Result:
+        """Run ``git ARGS`` at the work tree root; raise GitError unless ``check`` is false."""
+        full_env = {"GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0"}
+        if env:
+            full_env.update(env)
+        kwargs: dict[str, Any] = {}
+        if timeout is not None:
+            kwargs["kill_after_timeout"] = timeout
+        execute: Any = self._repo.git.execute
+        with contextlib.ExitStack() as stack:
+            stdin: IO[bytes] | None = None
+            if input is not None:
+                stdin = stack.enter_context(tempfile.TemporaryFile())
+                stdin.write(input)
+                stdin.seek(0)
+            try:
+                status, out, err = execute(
+                    [self._exe, *args],
+                    istream=stdin,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    stdout_as_string=False,
+                    strip_newline_in_stdout=False,
+                    env=full_env,
+                    **kwargs,
+                )
+            except git.GitCommandNotFound as exc:
+                raise GitError(f"git is not installed or not on PATH: {exc}") from None
+        stderr = err if isinstance(err, str) else (err or b"").decode("utf-8", "replace")
+        for secret in secrets:
+            if secret:
+                stderr = stderr.replace(secret, "***")
+        stdout = out if isinstance(out, bytes) else (out or "").encode()
+        result = Result(int(status or 0), stdout, stderr)
+        if check and result.status != 0:
+            detail = one_line(stderr) or f"exit code {result.status}"
+            raise GitError(f"{what or 'git ' + args[0]} failed: {detail}")
+        return result
+
+    def out(self, *args: str, **kwargs: Any) -> str:
+        """stdout of ``git ARGS`` (which must succeed), decoded and stripped."""
+        return self.run(*args, **kwargs).text
+
+    def network(self, *args: str, auth: PushAuth | None, what: str, check: bool = True) -> Result:
+        """Run a push/fetch/ls-remote with ``auth`` as its only credentials, under a timeout."""
+        env, secrets = auth_env(auth)
+        # A URL-specific header in config (http.<url>.extraHeader) outranks a plain one, so the
+        # header is also set for the remote's exact URL, which is at least as specific as any
+        # URL-specific setting that applies to it.
+        url = self._url_for_args(args)
+        if url and auth is not None and auth.token:
+            base = int(env["GIT_CONFIG_COUNT"])
+            header = secrets[2]
+            for i, value in enumerate(("", header), start=base):
+                env[f"GIT_CONFIG_KEY_{i}"] = f"http.{url}.extraHeader"
+                env[f"GIT_CONFIG_VALUE_{i}"] = value
+            env["GIT_CONFIG_COUNT"] = str(base + 2)
+        return self.run(
+            *args,
+            env=env,
+            timeout=self.network_timeout,
+            check=check,
+            secrets=secrets,
+            what=what,
+        )
+
+    def _url_for_args(self, args: Sequence[str]) -> str | None:
+        """The http(s) URL (without credentials) of the remote named in a push/fetch command."""
+        positional = [a for a in args[1:] if not a.startswith("-")]
+        if not positional:
+            return None
+        remote = positional[0]
+        url: str | None = remote
+        if "://" not in remote:
+            get_url = ["remote", "get-url", *(["--push"] if args[0] == "push" else []), remote]
+            res = self.run(*get_url, check=False)
+            url = res.text if res.status == 0 else None
+        if not url or not url.startswith(("http://", "https://")):
+            return None
+        return strip_credentials(url)

@@ -1,0 +1,194 @@
+"""The history of files from one ``git log`` pass.
+
+:func:`parse_log` turns the output of ``git log -z --raw`` in :data:`LOG_FORMAT` into one
+:class:`LogRecord` per commit with every path the commit changed (renames carry their old path),
+so one pass can serve any number of paths; :func:`file_log` is the one-path view with ``--follow``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import GitError, NotFoundError
+from .gateway import Gateway, one_line
+from .paths import norm_path
+from .read import current_branch, rev_parse
+
+#: commit separator (0x1e), then sha, parents, author date, name, email and message, NUL-ended
+LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00"
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """One path changed by a commit, as ``git log --raw`` reports it.
+
+    ``status`` is git's diff status letter (``A`` added, ``M`` modified, ``D`` deleted, ``R``
+    renamed, ``C`` copied, ``T`` type changed) or, for a merge's combined diff, ``A``/``M``/``D``.
+    ``blob`` is ``None`` when the path is deleted, ``old_blob`` when it did not exist before.
+    """
+
+    status: str
+    old_path: str | None
+    path: str
+    old_blob: str | None
+    blob: str | None
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One commit of a ``git log`` pass and the paths it changed."""
+
+    sha: str
+    parents: tuple[str, ...]
+    date: str
+    author: str
+    email: str
+    message: str
+    changes: tuple[PathChange, ...]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One commit touching a file, as ``git log --follow --raw`` reports it (see :func:`file_log`).
+
+    ``status`` is git's diff status letter (``A`` added, ``M`` modified, ``D`` deleted, ``R``
+    renamed, ``C`` copied, ``T`` type changed) or ``M`` for a merge whose result differs from every
+    parent. ``blob`` is ``None`` when the file is deleted by the commit, ``old_blob`` when it did
+    not exist in the parent.
+    """
+
+    sha: str
+    parents: tuple[str, ...]
+    date: str
+    author: str
+    email: str
+    message: str
+    status: str
+    old_path: str | None
+    path: str
+    old_blob: str | None
+    blob: str | None
+
+
+def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
+    """Commits that touched ``path`` reachable from ``ref``, newest first, from ONE ``git log``.
+
+    Follows renames (``--follow``), uses git's default history simplification, and shows a
+    merge only when its result differs from every parent (combined diff). Commits whose diff
+    does not name the file are left out.
+    """
+    norm = norm_path(path)
+    if ref.startswith("-"):
+        raise NotFoundError(f"unknown revision {ref!r}")
+    res = gw.run(
+        "-c",
+        "log.showSignature=false",
+        "log",
+        "--follow",
+        "--date-order",
+        "--no-abbrev",
+        "--raw",
+        "-z",
+        "--no-color",
+        "--diff-merges=dense-combined",
+        LOG_FORMAT,
+        "--end-of-options",
+        ref,
+        "--",
+        norm,
+        check=False,
+    )
+    if res.status != 0:
+        msg = one_line(res.stderr)
+        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
+            if _unborn(gw, ref):
+                return []  # a branch without commits yet: no versions
+            raise NotFoundError(f"unknown revision {ref!r}")
+        if "does not have any commits" in msg:
+            return []
+        raise GitError(f"git log failed: {msg}")
+    return [
+        FileChange(
+            sha=r.sha,
+            parents=r.parents,
+            date=r.date,
+            author=r.author,
+            email=r.email,
+            message=r.message,
+            status=c.status,
+            old_path=c.old_path,
+            path=c.path,
+            old_blob=c.old_blob,
+            blob=c.blob,
+        )
+        for r in parse_log(res.stdout)
+        for c in r.changes
+    ]
+
+
+def _unborn(gw: Gateway, ref: str) -> bool:
+    """True when ``ref`` is HEAD (or its branch) and that branch has no commit yet."""
+    branch = current_branch(gw)
+    names = {"HEAD", "@"} | ({branch, f"refs/heads/{branch}"} if branch else set())
+    if ref not in names:
+        return False
+    return rev_parse(gw, "HEAD") is None
+
+
+def _is_zero(sha: str) -> bool:
+    """git's all-zero object id (of any hash length): "no object here"."""
+    return not sha.strip("0")
+
+
+def _blob(sha: str) -> str | None:
+    return None if _is_zero(sha) else sha
+
+
+def parse_log(data: bytes) -> list[LogRecord]:
+    """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit."""
+    records: list[LogRecord] = []
+    n = len(data)
+    pos = 0
+
+    def field() -> str:
+        nonlocal pos
+        end = data.index(b"\0", pos)
+        value = data[pos:end].decode("utf-8", "replace")
+        pos = end + 1
+        return value
+
+    while pos < n:
+        if data[pos] != 0x1E:
+            pos += 1
+            continue
+        pos += 1
+        sha = field()
+        parents = tuple(field().split())
+        date = field()
+        author = field()
+        email = field()
+        message = field()
+        changes: list[PathChange] = []
+        while True:
+            while pos < n and data[pos] in (0, 0x0A):
+                pos += 1
+            if pos >= n or data[pos] != 0x3A:  # ':'
+                break
+            meta = field()
+            parts = meta.lstrip(":").split(" ")
+            status_letters = parts[-1]
+            if meta.startswith("::"):  # a merge's combined diff: one mode and sha per parent
+                nparents = len(status_letters)
+                shas = parts[nparents + 1 : 2 * nparents + 2]
+                blob = _blob(shas[-1])
+                old_shas = shas[:-1]
+                old = None if all(_is_zero(s) for s in old_shas) else old_shas[0]
+                status = "D" if blob is None else ("A" if old is None else "M")
+                changes.append(PathChange(status, None, field(), old, blob))
+                continue
+            status = status_letters[:1]
+            first = field()
+            old_path, path = (first, field()) if status in ("R", "C") else (None, first)
+            changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
+        records.append(LogRecord(sha, parents, date, author, email, message, tuple(changes)))
+    return records

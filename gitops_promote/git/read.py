@@ -1,0 +1,222 @@
+"""Reads at a ref, never by checking anything out: revisions, trees, blobs, status and diffs.
+
+Many blobs are read by one ``git cat-file --batch`` process.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import GitError, NotFoundError, UsageError
+from .gateway import SHA_RE, Gateway, one_line
+from .paths import norm_path
+
+
+def current_branch(gw: Gateway) -> str | None:
+    """The checked-out branch of the work tree, or ``None`` when HEAD is detached."""
+    res = gw.run("symbolic-ref", "-q", "HEAD", check=False)
+    ref = res.text
+    if res.status != 0 or not ref.startswith("refs/heads/"):
+        return None
+    return ref[len("refs/heads/") :]
+
+
+def rev_parse(gw: Gateway, rev: str) -> str | None:
+    """The full sha ``rev`` names (peeled to a commit when it names a tag), or ``None``."""
+    if not rev:
+        return None
+    for candidate in (f"{rev}^{{commit}}", rev):
+        res = gw.run("rev-parse", "--verify", "-q", "--end-of-options", candidate, check=False)
+        sha = res.stdout.decode().strip()
+        if res.status == 0 and SHA_RE.match(sha):
+            return sha
+    return None
+
+
+def commit_sha(gw: Gateway, rev: str) -> str:
+    """The full sha of the commit ``rev`` names; NotFoundError if there is none."""
+    sha = gw.run(
+        "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
+    )
+    out = sha.stdout.decode().strip()
+    if sha.status != 0 or not SHA_RE.match(out):
+        raise NotFoundError(f"unknown revision {rev!r}")
+    return out
+
+
+def branch_ref(gw: Gateway, branch: str) -> str:
+    """``refs/heads/BRANCH``; UsageError unless it is a valid branch name."""
+    if not branch or branch.startswith("-"):
+        raise UsageError(f"invalid branch name {branch!r}")
+    ref = f"refs/heads/{branch}"
+    if gw.run("check-ref-format", ref, check=False).status != 0:
+        raise UsageError(f"invalid branch name {branch!r}")
+    return ref
+
+
+def read_file(gw: Gateway, ref: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``ref``, or ``None`` if it is absent there."""
+    return read_files(gw, ref, [path])[norm_path(path)]
+
+
+def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes | None]:
+    """Several files at ``ref`` in one ``git cat-file --batch``; keys are normalized paths.
+
+    NotFoundError if ``ref`` names no commit or tree.
+    """
+    norm = [norm_path(p) for p in paths]
+    if ref.startswith("-") or any(c in ref for c in "\n\0"):
+        raise NotFoundError(f"unknown revision {ref!r}")
+    lines = [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm]
+    data = gw.run("cat-file", "--batch", input=("\n".join(lines) + "\n").encode()).stdout
+    results: list[bytes | None] = []
+    pos = 0
+    kinds: list[str] = []
+    for _ in lines:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].decode("utf-8", "replace")
+        pos = end + 1
+        fields = header.split(" ")
+        if header.endswith((" missing", " ambiguous")) or len(fields) != 3:
+            kinds.append("missing")
+            results.append(None)
+            continue
+        size = int(fields[2])
+        content = data[pos : pos + size]
+        pos += size + 1
+        kinds.append(fields[1])
+        results.append(content if fields[1] == "blob" else None)
+    if kinds[0] != "tree":
+        raise NotFoundError(f"unknown revision {ref!r}")
+    return dict(zip(norm, results[1:], strict=True))
+
+
+def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
+    """Names of the files (not subdirectories) directly in ``directory`` at ``ref``, sorted."""
+    d = norm_path(directory, allow_root=True)
+    tree = f"{ref}^{{tree}}" if not d else f"{ref}:{d}"
+    _commit_or_tree(gw, ref)
+    res = gw.run("ls-tree", "-z", "--end-of-options", tree, check=False)
+    if res.status != 0:
+        return []
+    names = []
+    for entry in res.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        if meta.split(b" ")[1] == b"blob":
+            names.append(name.decode("utf-8", "surrogateescape"))
+    return sorted(names)
+
+
+def list_tree(gw: Gateway, ref: str) -> dict[str, str]:
+    """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink)."""
+    _commit_or_tree(gw, ref)
+    res = gw.run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}")
+    files = {}
+    for entry in res.stdout.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        if entry and meta.split(b" ")[1] == b"blob":
+            files[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+    return files
+
+
+def _commit_or_tree(gw: Gateway, ref: str) -> None:
+    res = gw.run("rev-parse", "--verify", "-q", "--end-of-options", f"{ref}^{{tree}}", check=False)
+    if res.status != 0:
+        raise NotFoundError(f"unknown revision {ref!r}")
+
+
+def tree_entries(gw: Gateway, commit: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """path -> (mode, sha) at ``commit`` for those of ``paths`` that exist there."""
+    if not paths:
+        return {}
+    out = gw.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
+    entries: dict[str, tuple[str, str]] = {}
+    for entry in out.split(b"\0"):
+        if entry:
+            meta, _, name = entry.partition(b"\t")
+            mode, _type, sha = meta.decode().split(" ")
+            entries[name.decode("utf-8", "surrogateescape")] = (mode, sha)
+    return entries
+
+
+def dirty_paths(gw: Gateway, paths: Sequence[str]) -> list[str]:
+    """Which of ``paths`` (normalized) have staged, unstaged or untracked changes."""
+    norm = [norm_path(p) for p in paths]
+    if not norm:
+        return []
+    res = gw.run(
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--ignore-submodules=none",
+        "--",
+        *norm,
+        env={"GIT_OPTIONAL_LOCKS": "0"},
+    )
+    changed: set[str] = set()
+    tokens = res.stdout.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if len(tok) < 4:
+            continue
+        xy = tok[:2].decode()
+        changed.add(tok[3:].decode("utf-8", "surrogateescape"))
+        if "R" in xy or "C" in xy:
+            if i < len(tokens):
+                changed.add(tokens[i].decode("utf-8", "surrogateescape"))
+            i += 1
+    return [p for p in norm if p in changed or any(c.startswith(p + "/") for c in changed)]
+
+
+def changed_between(
+    gw: Gateway, old: str, new: str, paths: Sequence[str] | None = None
+) -> list[str]:
+    """Paths (of ``paths``, or all) whose content differs between commits ``old`` and ``new``."""
+    args = ["diff", "--name-only", "--no-renames", "-z", old, new]
+    if paths is not None:
+        if not paths:
+            return []
+        args += ["--", *paths]
+    out = gw.run(*args).stdout
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+def is_ancestor(gw: Gateway, old: str, new: str) -> bool:
+    return gw.run("merge-base", "--is-ancestor", old, new, check=False).status == 0
+
+
+def diff_text(gw: Gateway, old: bytes, new: bytes, path: str) -> str:
+    """Unified diff of ``old`` -> ``new``, ``a/PATH`` and ``b/PATH`` headers; "" if equal."""
+    norm = norm_path(path)
+    with tempfile.TemporaryDirectory(prefix="gitops-promote-diff-") as tmp:
+        a = Path(tmp, "a", norm)
+        b = Path(tmp, "b", norm)
+        for target, data in ((a, old), (b, new)):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        res = gw.run(
+            "-C",
+            tmp,
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--no-index",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-prefix",
+            "--",
+            f"a/{norm}",
+            f"b/{norm}",
+            check=False,
+        )
+    if res.status not in (0, 1):
+        raise GitError(f"git diff failed: {one_line(res.stderr)}")
+    return res.stdout.decode("utf-8", "replace")

@@ -1,0 +1,164 @@
+"""The gateway: opening a work tree, the one Authorization header, timeouts of network calls."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gitops_promote.errors import GitError, NotFoundError
+from gitops_promote.git import GitRepository, PushAuth
+
+from ..gitrepo import GitRepo
+from .repos import BRANCH, SPEC, V2, snapshot
+
+# ---------------------------------------------------------------- opening
+
+
+def test_opens_from_a_subdirectory_and_finds_the_root(work: GitRepo) -> None:
+    repo = GitRepository(work.path / "envs" / "dev")
+    assert repo.root == work.path.resolve()
+    assert repo.current_branch() == "main"
+
+
+def test_not_a_repository_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError) as info:
+        GitRepository(tmp_path)
+    assert info.value.exit_code == 2
+    assert str(tmp_path) in str(info.value)
+
+
+# ---------------------------------------------------------------- tokens over HTTP
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Records the Authorization headers of every request and refuses it."""
+
+    seen: list[list[str]]
+
+    def _refuse(self) -> None:
+        self.seen.append(self.headers.get_all("Authorization") or [])
+        body = b"denied\n"
+        self.send_response(403)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = _refuse
+    do_POST = _refuse
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[list[str]]]]:
+    seen: list[list[str]] = []
+    handler = type("Handler", (_Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_token_goes_only_in_one_header_and_never_leaks(
+    setup: tuple[GitRepo, Path, GitRepo],
+    recorder: tuple[str, list[list[str]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    work, _origin, _ = setup
+    base, seen = recorder
+    url = f"{base}/org/gitops.git"
+    work.git("remote", "set-url", "origin", url)
+    # What actions/checkout persists: a URL-specific header with another token.
+    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
+    token = "ghs_S3cretTokenValue"
+    expected = "Basic " + base64.b64encode(f"x-access-token:{token}".encode()).decode()
+
+    spawned: list[list[str]] = []
+    real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kw: object) -> None:
+        spawned.append(list(args))
+        real(self, args, *rest, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", spy)
+    repo = GitRepository(work.path)
+    before = snapshot(work)
+    config_before = (work.path / ".git" / "config").read_text()
+    auth = PushAuth(token)
+    with pytest.raises(GitError) as push_error:
+        repo.commit_files("main", {SPEC: V2}, "update", push=True, auth=auth)
+    with pytest.raises(GitError) as ls_error:
+        repo.remote_branch_sha(BRANCH, auth=auth)
+    with pytest.raises(GitError):
+        repo.push_branch(BRANCH, work.head(), auth=auth)
+
+    assert seen, "git never reached the server"
+    for headers in seen:
+        assert headers == [expected]
+    encoded = expected.split(" ")[1]
+    for text in (str(push_error.value), str(ls_error.value), repr(auth)):
+        assert token not in text and encoded not in text
+    for args in spawned:
+        assert not any(token in a or encoded in a for a in args)
+    assert (work.path / ".git" / "config").read_text() == config_before
+    assert snapshot(work) == before
+
+
+def test_without_token_config_headers_are_left_alone(
+    setup: tuple[GitRepo, Path, GitRepo], recorder: tuple[str, list[list[str]]]
+) -> None:
+    work, _origin, _ = setup
+    base, seen = recorder
+    work.git("remote", "set-url", "origin", f"{base}/org/gitops.git")
+    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
+    with pytest.raises(GitError):
+        GitRepository(work.path).remote_branch_sha(BRANCH)
+    assert seen and all(h == ["basic b2xkOm9sZA=="] for h in seen)
+
+
+def test_push_url_gets_the_header_too(
+    setup: tuple[GitRepo, Path, GitRepo], recorder: tuple[str, list[list[str]]]
+) -> None:
+    work, _origin, _ = setup
+    base, seen = recorder
+    work.git("remote", "set-url", "origin", "https://fetch.invalid/org/gitops.git")
+    work.git("remote", "set-url", "--push", "origin", f"{base}/org/gitops.git")
+    work.git("config", f"http.{base}/.extraheader", "AUTHORIZATION: basic b2xkOm9sZA==")
+    repo = GitRepository(work.path)
+    with pytest.raises(GitError):
+        repo.push_branch(BRANCH, work.head(), auth=PushAuth("tok"), force_with_lease=False)
+    expected = "Basic " + base64.b64encode(b"x-access-token:tok").decode()
+    assert seen and all(h == [expected] for h in seen)
+
+
+def test_network_calls_time_out(setup: tuple[GitRepo, Path, GitRepo]) -> None:
+    work, _origin, _ = setup
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts connections, never answers
+    try:
+        port = listener.getsockname()[1]
+        work.git("remote", "set-url", "origin", f"http://127.0.0.1:{port}/org/gitops.git")
+        repo = GitRepository(work.path)
+        repo.network_timeout = 0.5
+        before = snapshot(work)
+        started = time.monotonic()
+        with pytest.raises(GitError, match=r"[Tt]imeout|timed out"):
+            repo.commit_files("main", {SPEC: V2}, "update", push=True, auth=PushAuth("tok"))
+        assert time.monotonic() - started < 5
+        assert snapshot(work) == before
+    finally:
+        listener.close()
