@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .plan import Plan, keyed_items, pair_documents, same
+from .data import keyed_items, same
+from .plan import Plan, pair_documents
 from .yamldoc import Edit, Path, YamlDoc
 
 __all__ = ["apply_plan", "plan_edits"]
 
 
 def _keyed(items: list[Any]) -> dict[str, int] | None:
-    """``{name: index}`` for a keyed list (see :func:`~gitops_promote.plan.keyed_items`)."""
+    """``{name: index}`` for a keyed list (see :func:`~gitops_promote.data.keyed_items`)."""
     keyed = keyed_items(items)
     return None if keyed is None else {name: i for i, name in enumerate(keyed)}
 

@@ -1,7 +1,9 @@
 """The command line: parse, call one core function, render, map errors to exit codes.
 
-The only module that imports click. GitPython, PyGithub and ruamel.yaml are imported inside the
-commands that need them, so ``gitops-promote --help`` stays fast.
+The only module that imports click. :func:`main` is the one entry (argv in, exit code out) for the
+console script, the GitHub Action and the demo. The core modules that load GitPython, PyGithub or
+ruamel.yaml are imported inside the commands that need them, so ``gitops-promote --help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from . import __version__, interrupt
+from . import __version__, interrupt, render, workflow
+from .demo import run_demo
 from .errors import (
     EXIT_FAILED,
     EXIT_OK,
@@ -25,10 +28,9 @@ from .errors import (
     Interrupted,
     UsageError,
 )
-
-if TYPE_CHECKING:
-    from .publish import Publisher
-    from .workspace import Workspace
+from .provider import repository_from_remote
+from .publish import Publisher
+from .workspace import Workspace
 
 
 @dataclass
@@ -40,16 +42,10 @@ class Options:
     quiet: bool
 
     def workspace(self) -> Workspace:
-        from .workspace import Workspace
-
         return Workspace.open(self.repo, self.config)
 
 
 _state: dict[str, int] = {"verbose": 0}
-
-
-def _in_actions() -> bool:
-    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _emit(
@@ -64,28 +60,21 @@ def _emit(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     elif not opts.quiet and text:
         click.echo(text)
-    if _in_actions():
-        from . import action
-
-        action.report(command, data, markdown() if markdown else "")
+    if workflow.in_actions():
+        workflow.report(command, data, markdown() if markdown else "")
 
 
 def _report_error(err: GitopsPromoteError) -> None:
     click.echo(f"error: {err}", err=True)
-    if _in_actions():
-        try:
-            from . import action
-
-            action.emit_error(err)
-        except ImportError:  # pragma: no cover - action glue is part of the package
-            pass
+    if workflow.in_actions():
+        workflow.emit_error(err)
 
 
 _GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
 _GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 _COMMAND_WITH_VALUE = (
     "--env", "--set", "--to", "--from", "--message", "-m", "--version", "--provider",
-    "--token", "--pr-body-file", "--dir",
+    "--token", "--pr-body-file", "--pr-title-file", "--dir",
 )  # fmt: skip
 
 
@@ -213,13 +202,10 @@ def _publisher(
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
     from .git import PushAuth
-    from .publish import Publisher
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
-    if token and _in_actions():
-        from . import action
-
-        action.mask(token)
+    if token and workflow.in_actions():
+        workflow.mask(token)
     name = provider or ("github" if token else "local")
     gh = ws.config.github
     auth = PushAuth(token) if token else None
@@ -228,7 +214,6 @@ def _publisher(
     if not token:
         raise UsageError("--provider github needs a token: pass --token or set GITHUB_TOKEN")
     from .github import GithubProvider
-    from .provider import repository_from_remote
 
     repository = gh.repository or os.environ.get("GITHUB_REPOSITORY") or None
     if not repository:
@@ -296,10 +281,11 @@ def _version_write_options(func: F) -> F:
 @click.pass_obj
 def history(opts: Options, service: str, env: str) -> int:
     """Versions of a spec, newest first."""
-    from . import render, versioning
+    from . import versioning
 
     res = versioning.history(opts.workspace(), service, env)
-    _emit(opts, "history", res.to_json(), render.history_text(res), lambda: render.history_md(res))
+    data = render.history_json(res)
+    _emit(opts, "history", data, render.history_text(res), lambda: render.history_md(res))
     return EXIT_OK
 
 
@@ -314,16 +300,14 @@ def show(opts: Options, service: str, env: str, version: str | None) -> int:
 
     res = versioning.show(opts.workspace(), service, env, version)
     if opts.output == "json":
-        click.echo(json.dumps(res.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.show_json(res), indent=2, ensure_ascii=False))
     else:
         out = sys.stdout.buffer
         out.write(res.content)
         out.flush()
-    if _in_actions():
-        from . import action
-
-        data = res.to_json()
-        action.report("show", data, f"```yaml\n{data['content']}\n```\n")
+    if workflow.in_actions():
+        data = render.show_json(res)
+        workflow.report("show", data, f"```yaml\n{data['content']}\n```\n")
     return EXIT_OK
 
 
@@ -354,14 +338,15 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
-    from . import render, versioning
+    from .update import update as update_spec
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
-    res = versioning.update(
+    res = update_spec(
         ws, service, env, sets, dry_run=dry_run, message=message, publisher=publisher, pr=pr
     )
-    _emit(opts, "update", res.to_json(), render.update_text(res), lambda: render.update_md(res))
+    data = render.update_json(res)
+    _emit(opts, "update", data, render.update_text(res), lambda: render.update_md(res))
     return EXIT_OK
 
 
@@ -386,11 +371,11 @@ def rollback(
     token: str | None,
 ) -> int:
     """Write a new commit restoring an old version byte for byte."""
-    from . import render, versioning
+    from .rollback import rollback as roll_back
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
-    res = versioning.rollback(
+    res = roll_back(
         ws,
         service,
         env,
@@ -401,9 +386,8 @@ def rollback(
         publisher=publisher,
         pr=pr,
     )
-    _emit(
-        opts, "rollback", res.to_json(), render.rollback_text(res), lambda: render.rollback_md(res)
-    )
+    data = render.rollback_json(res)
+    _emit(opts, "rollback", data, render.rollback_text(res), lambda: render.rollback_md(res))
     return EXIT_OK
 
 
@@ -417,10 +401,16 @@ def diff(
     opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
 ) -> int:
     """What a promote would do; writes nothing."""
-    from . import promotion, render
+    from . import promotion
 
     res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
-    _emit(opts, "diff", res.to_json(), render.promotion_text(res), lambda: res.body)
+    _emit(
+        opts,
+        "diff",
+        render.promotion_json(res),
+        render.promotion_text(res),
+        lambda: render.promotion_md(res, "diff"),
+    )
     return EXIT_OK
 
 
@@ -435,7 +425,12 @@ def diff(
 @click.option(
     "--pr-body-file",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write the pull request title and body here (local provider) instead of stdout.",
+    help="Write the pull request body here (local provider) instead of stdout.",
+)
+@click.option(
+    "--pr-title-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the pull request title here (local provider).",
 )
 @_provider_option
 @_token_option
@@ -450,11 +445,12 @@ def promote(
     push: bool,
     message: str | None,
     pr_body_file: str | None,
+    pr_title_file: str | None,
     provider: str | None,
     token: str | None,
 ) -> int:
     """Commit the promotion on its branch and open or update the pull request."""
-    from . import promotion, render
+    from . import promotion
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider, token=token, push=push)
@@ -468,18 +464,22 @@ def promote(
         message=message,
         publisher=publisher,
     )
-    data = res.to_json()
+    data = render.promotion_json(res)
     data["pr_title"] = res.title
     text = render.promotion_text(res)
     local = publisher.provider is None and res.writes and not dry_run
-    if local and pr_body_file:
-        with open(pr_body_file, "w", encoding="utf-8") as fh:
-            fh.write(f"{res.title}\n\n{res.body}")
-        text += f"\nPull request title and body written to {pr_body_file}"
-    elif local:
+    for path, content, what in (
+        (pr_title_file, f"{res.title}\n", "title"),
+        (pr_body_file, res.body, "body"),
+    ):
+        if local and path:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(content)
+            text += f"\nPull request {what} written to {path}"
+    if local and not pr_body_file:
         text += f"\n\n--- pull request ---\n{res.title}\n\n{res.body}"
         data["pr_body"] = res.body
-    _emit(opts, "promote", data, text, lambda: res.body)
+    _emit(opts, "promote", data, text, lambda: render.promotion_md(res, "promote"))
     return EXIT_OK
 
 
@@ -487,10 +487,11 @@ def promote(
 @click.pass_obj
 def status(opts: Options) -> int:
     """Services x environments: version, image, and drift along each promotion."""
-    from . import overview, render
+    from . import overview
 
     res = overview.status(opts.workspace())
-    _emit(opts, "status", res.to_json(), render.status_text(res), lambda: render.status_md(res))
+    data = render.status_json(res)
+    _emit(opts, "status", data, render.status_text(res), lambda: render.status_md(res))
     return EXIT_OK
 
 
@@ -498,15 +499,15 @@ def status(opts: Options) -> int:
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
-    from . import overview, render
+    from . import overview
 
     res = overview.check(opts.workspace())
-    if _in_actions():
-        from . import action
-
+    if workflow.in_actions():
         for p in res.problems:
-            action.emit_annotation("error", p.message, file=p.file, line=p.line)
-    _emit(opts, "check", res.to_json(), render.check_text(res), lambda: render.check_md(res))
+            workflow.emit_annotation("error", p.message, file=p.file, line=p.line)
+    _emit(
+        opts, "check", render.check_json(res), render.check_text(res), lambda: render.check_md(res)
+    )
     return EXIT_OK if res.ok else EXIT_FAILED
 
 
@@ -516,6 +517,4 @@ def check(opts: Options) -> int:
 @click.pass_obj
 def demo(opts: Options, keep: bool, directory: str | None) -> int:
     """The whole flow on a temporary copy of the bundled sample repository."""
-    from .demo import run_demo
-
-    return run_demo(click.echo, keep=keep, directory=directory)
+    return run_demo(click.echo, main, keep=keep, directory=directory)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, GitopsPromoteError
+from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
-from .presets import PRESETS
+from .presets import AUTO, AUTO_CANDIDATES, PRESETS, select_preset
 from .rules import EnvVarsRule, RuleSet
 
 if TYPE_CHECKING:
@@ -29,6 +32,14 @@ class Environment:
     name: str
     path: str
     base_branch: str | None = None
+    #: ``spec`` pattern with one ``{service}`` placeholder (SPEC section 8); ``None``: ``path``
+    spec: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The environment's name and aliases, as values may spell it (SPEC section 3, rule 5)."""
+        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,12 @@ class Config:
     promotions: tuple[tuple[str, str], ...]
     rules: RuleSet
     github: GithubSettings = field(default_factory=GithubSettings)
+    #: ``service: NAME``: a repository of one service whose patterns may leave out ``{service}``
+    service: str | None = None
+    services_include: tuple[str, ...] = ("*",)
+    services_exclude: tuple[str, ...] = ()
+    #: for the ``auto`` preset: the config's own rules merged onto each candidate preset
+    auto_rules: dict[str, RuleSet] = field(default_factory=dict, compare=False, hash=False)
 
     def env(self, name: str) -> Environment:
         for e in self.environments:
@@ -58,6 +75,14 @@ class Config:
 
         known = ", ".join(e.name for e in self.environments)
         raise NotFoundError(f"unknown environment {name!r} (known: {known})")
+
+    def rules_for(self, path: str, documents: Sequence[Any]) -> RuleSet:
+        """The rules of one spec file: the config's, or with ``preset: auto`` the candidate
+        preset its documents call for, both with the environments' names for rule 5."""
+        rules = self.rules
+        if self.auto_rules:
+            rules = self.auto_rules[select_preset(path, documents)]
+        return rules
 
     @property
     def env_names(self) -> tuple[str, ...]:
@@ -72,8 +97,18 @@ def default_config_path(root: Path) -> Path:
 # Loading and validation
 # --------------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("version", "environments", "promotions", "preset", "rules", "github")
-_ENV_KEYS = ("path", "base_branch")
+_TOP_KEYS = (
+    "version",
+    "environments",
+    "promotions",
+    "preset",
+    "rules",
+    "github",
+    "service",
+    "services",
+)
+_ENV_KEYS = ("path", "base_branch", "spec", "aliases")
+_SERVICES_KEYS = ("include", "exclude")
 _RULE_KEYS = ("overwrite", "retain", "env_vars", "default")
 _ENV_VAR_KEYS = ("path", "added", "removed")
 _GITHUB_KEYS = ("repository", "labels", "reviewers", "team_reviewers", "draft")
@@ -267,8 +302,12 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     envs_raw = reader.mapping(raw["environments"], ("environments",), "environments", None)
     if not envs_raw:
         raise reader.fail(("environments",), "environments must name at least one environment")
+    single = raw.get("service")
+    if single is not None:
+        single = reader.string(single, ("service",), "service")
+        if not _NAME_RE.match(single) or ".." in single:
+            raise reader.fail(("service",), f"service name {single!r} is not a valid name")
     environments: list[Environment] = []
-    seen_paths: dict[str, str] = {}
     for name, body in envs_raw.items():
         at: tuple[str | int, ...] = ("environments", name)
         if not isinstance(name, str) or not _NAME_RE.match(name):
@@ -276,21 +315,40 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
                 at, f"environment name {name!r} may use letters, digits, '.', '_', '-'"
             )
         reader.mapping(body, at, f"environment {name!r}", _ENV_KEYS)
-        if "path" not in body:
-            raise reader.fail(at, f"environment {name!r} has no path")
-        path = _check_env_path(
-            reader, reader.string(body["path"], (*at, "path"), "path"), (*at, "path"), name
-        )
-        if path in seen_paths:
-            raise reader.fail(
-                (*at, "path"),
-                f"environments {seen_paths[path]!r} and {name!r} share the path {path!r}",
-            )
-        seen_paths[path] = name
         branch = body.get("base_branch")
         if branch is not None:
             branch = reader.string(branch, (*at, "base_branch"), "base_branch")
-        environments.append(Environment(name=name, path=path, base_branch=branch))
+        aliases = tuple(reader.string_list(body.get("aliases"), (*at, "aliases"), "aliases"))
+        if "spec" in body and "path" in body:
+            raise reader.fail((*at, "spec"), f"environment {name!r}: give path or spec, not both")
+        if "spec" in body:
+            try:
+                spec = check_pattern(
+                    reader.string(body["spec"], (*at, "spec"), "spec"), single is not None
+                )
+            except ValueError as exc:
+                raise reader.fail((*at, "spec"), f"environment {name!r}: {exc}") from None
+            path = static_prefix(spec)
+        elif "path" in body:
+            spec = None
+            text = reader.string(body["path"], (*at, "path"), "path")
+            root_ok = branch is not None and text.strip() in (".", "./")
+            path = "" if root_ok else _check_env_path(reader, text, (*at, "path"), name)
+        else:
+            raise reader.fail(at, f"environment {name!r} has no path (or spec)")
+        env = Environment(name=name, path=path, base_branch=branch, spec=spec, aliases=aliases)
+        for other in environments:
+            if other.base_branch == env.base_branch and patterns_overlap(
+                env_patterns(other), env_patterns(env)
+            ):
+                where = "path" if spec is None else "spec"
+                same = f"share the path {path!r}" if spec is None else "read the same files"
+                raise reader.fail(
+                    (*at, where),
+                    f"environments {other.name!r} and {name!r} {same} on the same branch: "
+                    "give them different paths, or different base_branch",
+                )
+        environments.append(env)
     names = [e.name for e in environments]
 
     promotions: list[tuple[str, str]] = []
@@ -317,10 +375,28 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         promotions = list(itertools.pairwise(names))
 
     preset = raw.get("preset", DEFAULT_PRESET)
-    if preset not in PRESETS:
-        raise reader.fail(("preset",), f"unknown preset {preset!r} (known: {', '.join(PRESETS)})")
+    if preset not in PRESETS and preset != AUTO:
+        known = ", ".join((*PRESETS, AUTO))
+        raise reader.fail(("preset",), f"unknown preset {preset!r} (known: {known})")
     rules_raw = raw.get("rules")
-    rules = _merge_rules(reader, str(preset), rules_raw if rules_raw is not None else None)
+    auto_rules: dict[str, RuleSet] = {}
+    if preset == AUTO:
+        for candidate in AUTO_CANDIDATES:
+            auto_rules[candidate] = _merge_rules(reader, candidate, rules_raw)
+        rules = auto_rules[DEFAULT_PRESET]
+    else:
+        rules = _merge_rules(reader, str(preset), rules_raw if rules_raw is not None else None)
+    include: tuple[str, ...] = ("*",)
+    exclude: tuple[str, ...] = ()
+    if raw.get("services") is not None:
+        sv = reader.mapping(raw["services"], ("services",), "services", _SERVICES_KEYS)
+        if "include" in sv:
+            include = tuple(
+                reader.string_list(sv["include"], ("services", "include"), "services.include")
+            )
+        exclude = tuple(
+            reader.string_list(sv.get("exclude"), ("services", "exclude"), "services.exclude")
+        )
 
     gh = GithubSettings()
     if raw.get("github") is not None:
@@ -350,12 +426,19 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
             ),
             draft=draft,
         )
+    env_aliases = {e.name: e.aliases for e in environments}
+    rules = dataclasses.replace(rules, aliases=env_aliases)
+    auto_rules = {k: dataclasses.replace(v, aliases=env_aliases) for k, v in auto_rules.items()}
     return Config(
         file=file,
         environments=tuple(environments),
         promotions=tuple(promotions),
         rules=rules,
         github=gh,
+        service=single,
+        services_include=include,
+        services_exclude=exclude,
+        auto_rules=auto_rules,
     )
 
 

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -17,6 +17,8 @@ from . import messages
 from .errors import GitopsPromoteError, UsageError
 
 Echo = Callable[[str], Any]
+Entry = Callable[[Sequence[str]], int]
+"""The command line's one entry: arguments in, exit code out (:func:`gitops_promote.cli.main`)."""
 
 DEMO_IDENTITY = {
     "GIT_COMMITTER_NAME": "gitops-promote demo",
@@ -177,10 +179,11 @@ STEPS: list[tuple[str, list[str]]] = [
 ]
 
 
-def run_demo(echo: Echo, *, keep: bool = False, directory: str | None = None) -> int:
-    """Build the sample repository and run the walkthrough; returns an exit code."""
-    from .cli import main as cli_main
-
+def run_demo(
+    echo: Echo, cli_main: Entry, *, keep: bool = False, directory: str | None = None
+) -> int:
+    """Build the sample repository and run the walkthrough through ``cli_main``, the command
+    line's entry; returns an exit code."""
     base = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="gitops-promote-demo-"))
     repo = base / "gitops" if directory else base
     if directory and repo.exists():

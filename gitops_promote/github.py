@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from github import Auth, Github, GithubException
@@ -29,6 +29,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from .errors import ProviderError, UsageError
+from .gates import CheckRun, CommitChecks, CommitStatus
 from .provider import PullRequestRef, PullRequestSpec
 
 __all__ = ["DEFAULT_API_URL", "MAX_BODY_CHARS", "GithubProvider", "fit_body"]
@@ -51,6 +52,13 @@ TRUNCATED_NOTE = (
 T = TypeVar("T")
 
 _PERMISSIONS = "the token needs 'contents: write' and 'pull-requests: write' permissions"
+_READ_CHECKS = "the token needs 'statuses: read' and 'checks: read' permissions"
+#: Pages of 100 check runs read at most (GitHub itself stops at the 1000 latest check suites).
+MAX_CHECK_RUN_PAGES = 10
+
+
+class _BadAnswer(RuntimeError):
+    """An answer that is not the JSON the endpoint documents (reported as an unexpected answer)."""
 
 
 class _Passthrough(Exception):
@@ -192,6 +200,53 @@ class GithubProvider:
             number=found.number, url=found.html_url, created=False, state="closed"
         )
 
+    # -- commit checks (promotion gates) -------------------------------------------------------
+
+    def commit_checks(self, repository: str, sha: str) -> CommitChecks:
+        """The combined status and the check runs of commit ``sha`` (for ``checks: success``).
+
+        ``GET /repos/{owner}/{repo}/commits/{ref}/status`` (up to 100 status contexts: the
+        combined state covers them all) and ``GET .../commits/{ref}/check-runs`` (the latest run
+        of each check, every page up to :data:`MAX_CHECK_RUN_PAGES`).
+        """
+        self._start()
+        repo = self._repository(repository)
+        short = sha[:7]
+        base = f"{repo.url}/commits/{quote(sha, safe='')}"
+        requester = self._github.requester
+
+        def status() -> tuple[str, tuple[CommitStatus, ...]]:
+            _, data = requester.requestJsonAndCheck("GET", f"{base}/status", {"per_page": 100})
+            return _combined_status(data)
+
+        state, statuses = self._call(
+            f"reading the commit status of {short}",
+            repository,
+            _answer_of("a combined status", status),
+            permissions=_READ_CHECKS,
+        )
+        runs: list[CheckRun] = []
+        for page in range(1, MAX_CHECK_RUN_PAGES + 1):
+
+            def check_runs(page: int = page) -> tuple[int, list[CheckRun]]:
+                _, data = requester.requestJsonAndCheck(
+                    "GET",
+                    f"{base}/check-runs",
+                    {"filter": "latest", "per_page": 100, "page": page},
+                )
+                return _check_runs(data)
+
+            total, found = self._call(
+                f"reading the check runs of {short}",
+                repository,
+                _answer_of("a list of check runs", check_runs),
+                permissions=_READ_CHECKS,
+            )
+            runs.extend(found)
+            if not found or len(runs) >= total:
+                break
+        return CommitChecks(sha=sha, state=state, statuses=statuses, check_runs=tuple(runs))
+
     def close(self) -> None:
         """Release the HTTP connections."""
         self._github.close()
@@ -250,6 +305,7 @@ class GithubProvider:
         retry_422: bool = False,
         repository_lookup: bool = False,
         passthrough: Callable[[GithubException], bool] | None = None,
+        permissions: str = _PERMISSIONS,
     ) -> T:
         attempt = 0
         started = self._clock()
@@ -265,7 +321,7 @@ class GithubProvider:
                     if _is_rate_limited(exc):
                         raise self._rate_limit_error(exc, action) from None
                     raise self._error(
-                        exc, action, repository, attempt, started, repository_lookup
+                        exc, action, repository, attempt, started, repository_lookup, permissions
                     ) from None
             except _TRANSIENT_NETWORK_ERRORS as exc:
                 wait = _backoff(attempt)
@@ -342,6 +398,7 @@ class GithubProvider:
         attempt: int = 1,
         started: float | None = None,
         repository_lookup: bool = False,
+        permissions: str = _PERMISSIONS,
     ) -> ProviderError:
         status = exc.status
         message = _message(exc)
@@ -353,7 +410,7 @@ class GithubProvider:
         elif status == 403:
             text = (
                 f"GitHub denied permission while {action} in {repository} "
-                f"(403 {message or 'Forbidden'}): {_PERMISSIONS} on {repository}"
+                f"(403 {message or 'Forbidden'}): {permissions} on {repository}"
             )
         elif status == 404 and repository_lookup:
             text = (
@@ -418,6 +475,57 @@ def fit_body(body: str, limit: int = MAX_BODY_CHARS) -> str:
     if cut > 0:
         keep = keep[:cut]
     return keep + note
+
+
+def _answer_of(what: str, fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn``, with an answer that is not the JSON it expects reported as such."""
+
+    def call() -> T:
+        try:
+            return fn()
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise _BadAnswer(f"not {what}: {type(exc).__name__}") from None
+
+    return call
+
+
+def _combined_status(data: Any) -> tuple[str, tuple[CommitStatus, ...]]:
+    if not isinstance(data, dict) or data.get("state") not in ("failure", "pending", "success"):
+        raise ValueError("no state")
+    statuses = []
+    for item in data.get("statuses") or []:
+        context, state = item["context"], item["state"]
+        if not isinstance(context, str) or not isinstance(state, str):
+            raise TypeError("context")
+        statuses.append(
+            CommitStatus(
+                context=context,
+                state=state,
+                description=str(item.get("description") or ""),
+                target_url=item.get("target_url"),
+            )
+        )
+    return str(data["state"]), tuple(statuses)
+
+
+def _check_runs(data: Any) -> tuple[int, list[CheckRun]]:
+    if not isinstance(data, dict) or not isinstance(data.get("check_runs"), list):
+        raise ValueError("no check_runs")
+    runs = []
+    for item in data["check_runs"]:
+        name, status, conclusion = item["name"], item["status"], item.get("conclusion")
+        if not isinstance(name, str) or not isinstance(status, str):
+            raise TypeError("name")
+        runs.append(
+            CheckRun(
+                name=name,
+                status=status,
+                conclusion=conclusion if isinstance(conclusion, str) else None,
+                url=item.get("html_url") or item.get("details_url"),
+            )
+        )
+    total = data.get("total_count")
+    return (total if isinstance(total, int) else len(runs)), runs
 
 
 def _backoff(attempt: int) -> float:

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import GitopsPromoteError
-from .plan import env_items
+from .envvars import env_items
+from .errors import GitopsPromoteError, RefusedError
+from .history import versions
+from .layout import env_patterns
+from .plan import plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
-from .workspace import SPEC_SUFFIXES, Workspace, parse_spec, services_in
+from .workspace import Workspace, parse_spec
 
 if TYPE_CHECKING:
     from .yamldoc import YamlDoc
@@ -69,6 +72,10 @@ def image_of(docs: list[Any], rules: RuleSet) -> str | None:
 def _format_image(value: Any) -> str | None:
     if isinstance(value, str):
         return value
+    if isinstance(value, list):  # kustomize images: [{name, newName, newTag, digest}]
+        tags = [f"{i.get('newName') or i['name']}:{i.get('newTag') or i.get('digest')}"
+                for i in value if isinstance(i, dict) and "name" in i]  # fmt: skip
+        return ", ".join(tags) or None
     if isinstance(value, dict):
         for key in ("image_uri", "uri", "image"):
             if isinstance(value.get(key), str):
@@ -129,12 +136,6 @@ class Cell:
     sha: str | None
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"version": self.version, "image": self.image, "sha": self.sha}
-        if self.error:
-            out["error"] = self.error
-        return out
-
 
 @dataclass(frozen=True)
 class Drift:
@@ -144,15 +145,6 @@ class Drift:
     attention: int
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": self.source,
-            "to": self.target,
-            "pending": self.pending,
-            "attention": self.attention,
-            "in_sync": self.pending == 0 and self.error is None,
-        }
-
 
 @dataclass(frozen=True)
 class ServiceStatus:
@@ -160,43 +152,22 @@ class ServiceStatus:
     envs: dict[str, Cell | None]
     drift: list[Drift]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "envs": {k: (v.to_json() if v else None) for k, v in self.envs.items()},
-            "drift": [d.to_json() for d in self.drift],
-        }
-
 
 @dataclass(frozen=True)
 class StatusResult:
     environments: list[str]
     services: list[ServiceStatus]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "environments": self.environments,
-            "services": [s.to_json() for s in self.services],
-        }
-
 
 def status(ws: Workspace) -> StatusResult:
     """One batch read per environment, one parse per spec, one ``git log`` per spec."""
-    from .history import versions
-    from .plan import plan_promotion
-
     envs = list(ws.config.env_names)
     docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
     cells: dict[tuple[str, str], Cell] = {}
     for env in envs:
         environment = ws.config.env(env)
         commit = ws.branch_tip(ws.base_branch(environment))
-        names = ws.repo.list_dir(commit, environment.path)
-        by_service = {
-            service: f"{environment.path}/{name}"
-            for name in names
-            for service in services_in([name])
-        }
+        by_service = ws.found(env).paths
         contents = ws.repo.read_files(commit, list(by_service.values()))
         for service, path in by_service.items():
             content = contents.get(path)
@@ -208,7 +179,7 @@ def status(ws: Workspace) -> StatusResult:
             try:
                 parsed = parse_spec(content, path).documents()
                 docs[(env, service)] = parsed
-                image = image_of(parsed, ws.config.rules)
+                image = image_of(parsed, ws.config.rules_for(path, parsed))
             except GitopsPromoteError as exc:
                 docs[(env, service)] = exc
                 error = str(exc)
@@ -234,7 +205,13 @@ def status(ws: Workspace) -> StatusResult:
                 drift.append(Drift(src, dst, 0, 0, str(exc)))
         row = {env: cells.get((env, service)) for env in envs}
         rows.append(ServiceStatus(service, row, drift))
+    if not cells:
+        raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
     return StatusResult(envs, rows)
+
+
+def _no_spec(ws: Workspace) -> str:
+    return "; ".join(f"{e.name}: {', '.join(env_patterns(e))}" for e in ws.config.environments)
 
 
 # -- check --------------------------------------------------------------------------------------
@@ -245,9 +222,6 @@ class Problem:
     file: str
     line: int | None
     message: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -261,9 +235,6 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.problems
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "problems": [p.to_json() for p in self.problems]}
-
 
 def _read_working_specs(
     ws: Workspace, problems: list[Problem]
@@ -272,29 +243,36 @@ def _read_working_specs(
     specs: dict[tuple[str, str], YamlDoc] = {}
     count = 0
     for env in ws.config.environments:
-        directory = ws.root / env.path
-        if not directory.is_dir():
+        working = ws.working_files(env.name)
+        if working is None:  # another branch: read its committed specs
+            commit = ws.branch_tip(ws.base_branch(env))
+            paths = ws.found(env.name).paths
+            contents = ws.repo.read_files(commit, list(paths.values()))
+            for service, rel in paths.items():
+                count += 1
+                try:
+                    specs[(env.name, service)] = parse_spec(contents[rel] or b"", rel)
+                except GitopsPromoteError as exc:
+                    problems.append(Problem(exc.file or rel, exc.line, exc.message))
+            continue
+        if env.path and not (ws.root / env.path).is_dir():
             problems.append(
                 Problem(
                     ws.config.file, None, f"environment {env.name!r}: {env.path}/ does not exist"
                 )
             )
             continue
-        names = sorted(p.name for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES)
-        for name in names:
-            rel = f"{env.path}/{name}"
+        for service, rel in sorted(working.items()):
             count += 1
             try:
                 ws.repo.safe_path(rel)
-                service = services_in([name])
-                if not service:
-                    problems.append(
-                        Problem(rel, None, f"{name!r} is not a valid service file name")
-                    )
-                    continue
-                specs[(env.name, service[0])] = parse_spec((ws.root / rel).read_bytes(), rel)
+                specs[(env.name, service)] = parse_spec((ws.root / rel).read_bytes(), rel)
             except GitopsPromoteError as exc:
                 problems.append(Problem(exc.file or rel, exc.line, exc.message))
+    if count == 0 and not problems:
+        problems.append(
+            Problem(ws.config.file, None, f"the config matches no spec at all ({_no_spec(ws)})")
+        )
     return specs, count
 
 

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import messages
+from .apply import apply_plan
+from .data import MISSING
 from .errors import UsageError
-from .publish import (
-    BranchCommit,
-    Published,
-    Publisher,
-    close_stale,
-    pr_fields,
-    publish_branch,
-)
+from .history import Version, versions
+from .plan import Change, Plan, plan_promotion
+from .provider import PullRequestRef
+from .prtext import pr_body, pr_title
+from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
 from .workspace import SpecRef, Workspace, parse_spec
-
-if TYPE_CHECKING:
-    from .history import Version
-    from .plan import Change, Plan
-    from .provider import PullRequestRef
 
 
 @dataclass(frozen=True)
@@ -42,17 +36,6 @@ class ServicePromotion:
     def writes(self) -> bool:
         return self.old_bytes != self.new_bytes
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "source_version": self.source_version.label,
-            "target_version": self.target_version.label if self.target_version else None,
-            "path": self.target.path,
-            "changed": [c.to_json() for c in self.plan.changed],
-            "retained": [c.to_json() for c in self.plan.retained],
-            "attention": [c.to_json() for c in self.plan.attention],
-        }
-
 
 @dataclass(frozen=True)
 class PromotionResult:
@@ -71,20 +54,6 @@ class PromotionResult:
     def writes(self) -> bool:
         return any(s.writes for s in self.services)
 
-    def to_json(self) -> dict[str, Any]:
-        pub = self.published
-        fields = pr_fields(pub)
-        return {
-            "from": self.source_env,
-            "to": self.target_env,
-            "services": [s.to_json() for s in self.services],
-            "branch": fields["branch"],
-            "commit": pub.commit if pub else None,
-            "pr_url": fields["pr_url"],
-            "pr_number": fields["pr_number"],
-            "closed_pr_url": self.closed.url if self.closed else None,
-        }
-
 
 def branch_name(source: str, target: str, services: Sequence[str], all_services: bool) -> str:
     leaf = "all" if all_services else (services[0] if len(services) == 1 else "+".join(services))
@@ -93,8 +62,6 @@ def branch_name(source: str, target: str, services: Sequence[str], all_services:
 
 def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) -> Plan:
     """A service the target environment does not have yet: the whole spec is new there."""
-    from .plan import MISSING, Change, Plan
-
     change = Change(
         path="",
         source=source_docs[0] if len(source_docs) == 1 else source_docs,
@@ -111,10 +78,6 @@ def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) 
 
 
 def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) -> ServicePromotion:
-    from .apply import apply_plan
-    from .history import versions
-    from .plan import plan_promotion
-
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     src_bytes = source.require()
@@ -122,7 +85,11 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     src_versions = versions(ws.repo, source.path, source.commit)
     if target.content is None:
         plan = _new_service_plan(src_doc.documents(), source_env, target_env)
-        path = f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
+        path = (
+            target.path
+            if target.env.spec or not target.env.path
+            else f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
+        )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
         return ServicePromotion(
             service, source, target, src_versions[-1], None, plan, None, src_bytes
@@ -132,7 +99,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     plan = plan_promotion(
         src_doc.documents(),
         tgt_doc.documents(),
-        ws.config.rules,
+        ws.config.rules_for(target.path, tgt_doc.documents()),
         source_env=source_env,
         target_env=target_env,
     )
@@ -178,8 +145,6 @@ def diff(
     all_services: bool = False,
 ) -> PromotionResult:
     """What a promote would do; writes nothing."""
-    from .render import pr_body, pr_title
-
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
     plans = [plan_service(ws, s, source_env, target_env) for s in names]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import interrupt
 from .errors import GitopsPromoteError, Interrupted, ProviderError, RefusedError
+from .provider import Provider, PullRequestRef, PullRequestSpec
 
 if TYPE_CHECKING:
     from .git import GitRepository, PushAuth
-    from .provider import Provider, PullRequestRef
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,6 @@ class Published:
     pr: PullRequestRef | None
     title: str = ""
     body: str = ""
-
-
-def pr_fields(pub: Published | None) -> dict[str, Any]:
-    """The JSON fields every writing command reports about its branch and pull request."""
-    pr = pub.pr if pub else None
-    return {
-        "branch": pub.branch if pub else None,
-        "pr_url": pr.url if pr else None,
-        "pr_number": pr.number if pr else None,
-    }
 
 
 def _existing_matches(
@@ -189,8 +179,6 @@ def publish_branch(
 
     pr = None
     if publisher.provider is not None:
-        from .provider import PullRequestSpec
-
         if not publisher.repository:
             raise ProviderError("no GitHub repository known: set github.repository in the config")
         spec = PullRequestSpec(

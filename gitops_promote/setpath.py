@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .data import keyed_items
 from .errors import NotFoundError, UsageError
-from .plan import keyed_items
 from .pointer import join, split
 
 Segment = str | int

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import functools
-import re
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .config import Config, Environment, load_config
 from .errors import NotFoundError, UsageError
+from .layout import SERVICE_RE as _SERVICE_RE
+from .layout import SPEC_SUFFIXES, Found, Layout, valid_service
 
 if TYPE_CHECKING:
     from .git import GitRepository
     from .yamldoc import YamlDoc
 
-SPEC_SUFFIXES = (".yaml", ".yml")
-_SERVICE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+__all__ = ["SPEC_SUFFIXES", "SpecRef", "Workspace", "check_service_name", "parse_spec"]
+_SYMLINK = "120000"
+
+
+def _stderr_warning(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def check_service_name(service: str) -> str:
     """A service name is one path component: no '/', no '..', nothing hidden."""
-    if not _SERVICE_RE.match(service) or ".." in service:
+    if not valid_service(service):
         raise UsageError(
             f"invalid service name {service!r}: use letters, digits, '.', '_' and '-' "
             "(one file name, without the .yaml suffix)"
@@ -44,7 +52,7 @@ class SpecRef:
         if self.content is None:
             raise NotFoundError(
                 f"service {self.service!r} has no spec in environment {self.env.name!r} "
-                f"(looked for {self.env.path}/{self.service}.yaml on branch {self.branch})"
+                f"(looked for {self.path} on branch {self.branch})"
             )
         return self.content
 
@@ -57,10 +65,15 @@ class Workspace:
     ask git again for each of them.
     """
 
-    def __init__(self, repo: GitRepository, config: Config) -> None:
+    def __init__(
+        self, repo: GitRepository, config: Config, warn: Callable[[str], None] | None = None
+    ) -> None:
         self.repo = repo
         self.config = config
         self._tips: dict[str, str] = {}
+        self._trees: dict[str, dict[str, str]] = {}
+        self._warned: set[str] = set()
+        self._warn = warn or _stderr_warning
 
     @functools.cached_property
     def _checked_out(self) -> str | None:
@@ -104,24 +117,82 @@ class Workspace:
 
     # -- specs -------------------------------------------------------------------------------
 
+    def layout(self, env_name: str) -> Layout:
+        env = self.config.env(env_name)
+        return Layout(
+            env,
+            self.base_branch(env),
+            service=self.config.service,
+            include=self.config.services_include,
+            exclude=self.config.services_exclude,
+        )
+
+    def tree(self, commit: str) -> dict[str, str]:
+        """Every file at ``commit`` -> its mode, from one tree listing (remembered)."""
+        if commit not in self._trees:
+            self._trees[commit] = self.repo.list_tree(commit)
+        return self._trees[commit]
+
+    def warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
     def spec(self, service: str, env_name: str) -> SpecRef:
         """The spec of ``service`` in ``env_name`` at the tip of that environment's base branch."""
         check_service_name(service)
-        env = self.config.env(env_name)
-        branch = self.base_branch(env)
-        commit = self.branch_tip(branch)
-        candidates = [f"{env.path}/{service}{suffix}" for suffix in SPEC_SUFFIXES]
-        found = self.repo.read_files(commit, candidates)
+        layout = self.layout(env_name)
+        commit = self.branch_tip(layout.branch)
+        if not layout.wanted(service):
+            raise NotFoundError(
+                f"{service!r} is not a service of this repository (services.include/exclude "
+                f"or service: in {self.config.file})"
+            )
+        candidates = [loc.path for loc in layout.candidates(service)]
+        tree = self.tree(commit)
         for path in candidates:
-            if found.get(path) is not None:
-                return SpecRef(service, env, branch, commit, path, found[path])
-        return SpecRef(service, env, branch, commit, candidates[0], None)
+            if path in tree:
+                content = self.repo.read_files(commit, [path])[path]
+                if tree[path] == _SYMLINK:
+                    raise UsageError(_symlink_problem(path, content or b"", layout.branch))
+                return SpecRef(service, layout.env, layout.branch, commit, path, content)
+        return SpecRef(service, layout.env, layout.branch, commit, candidates[0], None)
+
+    def found(self, env_name: str) -> Found:
+        """Services of an environment and their spec paths (at its base branch tip)."""
+        layout = self.layout(env_name)
+        tree = self.tree(self.branch_tip(layout.branch))
+        found = layout.services(tree)
+        for message in found.warnings:
+            self.warn(message)
+        for service, path in list(found.paths.items()):
+            if tree.get(path) == _SYMLINK:
+                self.warn(f"{path}: skipped, a spec may not be a symlink")
+                del found.paths[service]
+        return found
 
     def services(self, env_name: str) -> list[str]:
         """Services that have a spec in an environment (at its base branch tip)."""
-        env = self.config.env(env_name)
-        commit = self.branch_tip(self.base_branch(env))
-        return services_in(self.repo.list_dir(commit, env.path))
+        return sorted(self.found(env_name).paths)
+
+    def working_files(self, env_name: str) -> dict[str, str] | None:
+        """The environment's spec files in the work tree (service -> path), when its base branch
+        is the one checked out; ``None`` otherwise (then its specs are read from git)."""
+        layout = self.layout(env_name)
+        if layout.branch != self._checked_out:
+            return None
+        depth = max(p.text.rstrip("/").count("/") + 1 for p in layout.patterns)
+        start = self.root / layout.env.path if layout.env.path else self.root
+        paths: list[str] = []
+        for top, dirs, files in os.walk(start):
+            rel = Path(top).relative_to(self.root)
+            level = len(rel.parts)
+            dirs[:] = [d for d in dirs if d != ".git" and level + 1 < depth]
+            paths.extend((rel / f).as_posix() for f in files if level + 1 <= depth)
+        found = layout.services(paths)
+        for message in found.warnings:
+            self.warn(message)
+        return found.paths
 
     def all_services(self) -> list[str]:
         names: set[str] = set()
@@ -138,6 +209,21 @@ class Workspace:
                 f"promotion {source}->{target} is not allowed by {self.config.file} "
                 f"(allowed: {allowed})"
             )
+
+
+def _symlink_problem(path: str, target: bytes, branch: str) -> str:
+    parts: list[str] = list(PurePosixPath(path).parent.parts)
+    link = target.decode("utf-8", "surrogateescape")
+    escapes = link.startswith("/")
+    for part in link.split("/"):
+        if part == "..":
+            escapes = escapes or not parts
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    if escapes:
+        return f"{path}: leads outside the repository through a symlink (branch {branch})"
+    return f"{path}: is a symlink on branch {branch}; a spec must be a regular file"
 
 
 def services_in(names: list[str]) -> list[str]:

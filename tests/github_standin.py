@@ -17,6 +17,12 @@ given status, headers and body, or to answer slowly (timeouts)::
 
 A repository can mirror the branches of a bare git repository (``git_dir=``): what a test pushes
 there with real git is what the API sees.
+
+What CI reported on a commit is set per sha: status contexts (``set_commit_status``, the latest
+per context counts, as on GitHub) and check runs (``set_check_run``, one per name)::
+
+    gh.set_commit_status("acme/gitops", SHA, "ci/jenkins", "success")
+    gh.set_check_run("acme/gitops", SHA, "test", "completed", "failure")
 """
 
 from __future__ import annotations
@@ -102,6 +108,8 @@ class _Repo:
     git_dir: Path | None
     labels: dict[str, dict[str, JSON]] = field(default_factory=dict)
     issues: dict[int, dict[str, JSON]] = field(default_factory=dict)  # number -> pull state
+    statuses: dict[str, list[dict[str, JSON]]] = field(default_factory=dict)  # sha -> newest last
+    check_runs: dict[str, dict[str, dict[str, JSON]]] = field(default_factory=dict)  # sha, name
 
     @property
     def full_name(self) -> str:
@@ -213,6 +221,60 @@ class GithubStandin(LoopbackServer):
         with self._lock:
             repo = self._repo(full_name)
             self._write_branch(repo, branch, sha)
+
+    def set_commit_status(
+        self,
+        full_name: str,
+        sha: str,
+        context: str,
+        state: str,
+        *,
+        description: str | None = None,
+        target_url: str | None = None,
+    ) -> None:
+        """Report ``state`` (error, failure, pending, success) for ``context`` on commit ``sha``,
+        as a CI system would (``POST /repos/{owner}/{repo}/statuses/{sha}``)."""
+        if state not in ("error", "failure", "pending", "success"):
+            raise ValueError(f"not a commit status state: {state}")
+        with self._lock:
+            repo = self._repo(full_name)
+            now = _now()
+            repo.statuses.setdefault(sha, []).append(
+                {
+                    "id": next(self._ids),
+                    "context": context,
+                    "state": state,
+                    "description": description,
+                    "target_url": target_url,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+
+    def set_check_run(
+        self,
+        full_name: str,
+        sha: str,
+        name: str,
+        status: str = "completed",
+        conclusion: str | None = "success",
+    ) -> None:
+        """Create or replace the check run ``name`` on commit ``sha`` (the latest run per name is
+        what ``filter=latest`` lists). ``conclusion`` is ``None`` until ``status`` is completed."""
+        if status not in ("queued", "in_progress", "completed", "waiting", "requested", "pending"):
+            raise ValueError(f"not a check run status: {status}")
+        if (status == "completed") != (conclusion is not None):
+            raise ValueError("a check run has a conclusion exactly when it is completed")
+        with self._lock:
+            repo = self._repo(full_name)
+            repo.check_runs.setdefault(sha, {})[name] = {
+                "id": next(self._ids),
+                "name": name,
+                "status": status,
+                "conclusion": conclusion,
+                "started_at": _now(),
+                "completed_at": _now() if status == "completed" else None,
+            }
 
     def fail(
         self,
@@ -1076,6 +1138,122 @@ def _get_label(gh: GithubStandin, repo: _Repo, req: RecordedRequest, name: str) 
     return 200, {}, gh._label_json(repo, name)
 
 
+def _commit_sha(gh: GithubStandin, repo: _Repo, ref: str) -> str | None:
+    """The commit ``ref`` (a branch or a sha) names, or ``None`` when GitHub would not find it."""
+    branches = gh._branches(repo)
+    if ref in branches:
+        return branches[ref]
+    if not re.fullmatch(r"[0-9a-f]{40}", ref):
+        return None
+    if repo.git_dir is None or ref in repo.statuses or ref in repo.check_runs:
+        return ref
+    found = subprocess.run(
+        ["git", "--git-dir", str(repo.git_dir), "cat-file", "-e", f"{ref}^{{commit}}"],
+        capture_output=True,
+    )
+    return ref if found.returncode == 0 else None
+
+
+def _combined_status(gh: GithubStandin, repo: _Repo, req: RecordedRequest, ref: str) -> Route:
+    sha = _commit_sha(gh, repo, ref)
+    if sha is None:
+        raise ApiError(404, f"No commit found for SHA: {ref}")
+    latest: dict[str, dict[str, JSON]] = {}
+    for status in repo.statuses.get(sha, []):
+        latest[status["context"]] = status  # the newest report of a context wins
+    states = [s["state"] for s in latest.values()]
+    if any(state in ("error", "failure") for state in states):
+        combined = "failure"
+    elif not states or "pending" in states:
+        combined = "pending"
+    else:
+        combined = "success"
+    api = f"{gh.base_url}/repos/{repo.full_name}"
+    per_page = min(int(req.query.get("per_page", ["30"])[0]), 100)
+    page = max(int(req.query.get("page", ["1"])[0]), 1)
+    ordered = sorted(latest.values(), key=lambda s: s["id"], reverse=True)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    body = {
+        "state": combined,
+        "statuses": [
+            {
+                "url": f"{api}/statuses/{sha}",
+                "avatar_url": f"{gh.host_url}/avatars/ci",
+                "id": s["id"],
+                "node_id": f"SC_{s['id']}",
+                "state": s["state"],
+                "description": s["description"],
+                "target_url": s["target_url"],
+                "context": s["context"],
+                "created_at": s["created_at"],
+                "updated_at": s["updated_at"],
+            }
+            for s in shown
+        ],
+        "sha": sha,
+        "total_count": len(latest),
+        "repository": gh._repo_json(repo),
+        "commit_url": f"{api}/commits/{sha}",
+        "url": f"{api}/commits/{sha}/status",
+    }
+    return 200, {}, body
+
+
+def _check_run_json(gh: GithubStandin, repo: _Repo, sha: str, run: dict[str, JSON]) -> JSON:
+    api = f"{gh.base_url}/repos/{repo.full_name}"
+    html = f"{gh.host_url}/{repo.full_name}/runs/{run['id']}"
+    app_owner = gh._user("github")
+    return {
+        "id": run["id"],
+        "head_sha": sha,
+        "node_id": f"CR_{run['id']}",
+        "external_id": "",
+        "url": f"{api}/check-runs/{run['id']}",
+        "html_url": html,
+        "details_url": html,
+        "status": run["status"],
+        "conclusion": run["conclusion"],
+        "started_at": run["started_at"],
+        "completed_at": run["completed_at"],
+        "output": {
+            "title": None,
+            "summary": None,
+            "text": None,
+            "annotations_count": 0,
+            "annotations_url": f"{api}/check-runs/{run['id']}/annotations",
+        },
+        "name": run["name"],
+        "check_suite": {"id": run["id"] + 1},
+        "app": {
+            "id": 15368,
+            "slug": "github-actions",
+            "node_id": "MDM6QXBwMTUzNjg=",
+            "owner": app_owner,
+            "name": "GitHub Actions",
+            "description": "Automate your workflow from idea to production",
+            "external_url": "https://help.github.com/en/actions",
+            "html_url": f"{gh.host_url}/apps/github-actions",
+            "created_at": "2018-07-30T09:30:17Z",
+            "updated_at": "2024-04-10T20:33:16Z",
+            "permissions": {"checks": "write", "contents": "write", "metadata": "read"},
+            "events": ["check_run", "check_suite", "push"],
+        },
+        "pull_requests": [],
+    }
+
+
+def _list_check_runs(gh: GithubStandin, repo: _Repo, req: RecordedRequest, ref: str) -> Route:
+    sha = _commit_sha(gh, repo, ref)
+    if sha is None:
+        raise ApiError(422, f"No commit found for SHA: {ref}")
+    runs = sorted(repo.check_runs.get(sha, {}).values(), key=lambda r: r["id"], reverse=True)
+    name = req.query.get("check_name", [None])[0]
+    if name is not None:
+        runs = [r for r in runs if r["name"] == name]
+    status, headers, page = gh._paginate(req, [_check_run_json(gh, repo, sha, r) for r in runs])
+    return status, headers, {"total_count": len(runs), "check_runs": page}
+
+
 def _check_body(data: JSON, resource: str) -> None:
     body = data.get("body") if isinstance(data, dict) else None
     if isinstance(body, str) and len(body) > MAX_BODY:
@@ -1123,6 +1301,8 @@ _ROUTES: list[tuple[str, str, Any]] = [
     (r"/labels", "GET", _list_labels),
     (r"/labels", "POST", _create_label),
     (r"/labels/(.+)", "GET", _get_label),
+    (r"/commits/([^/]+)/status", "GET", _combined_status),
+    (r"/commits/([^/]+)/check-runs", "GET", _list_check_runs),
 ]
 
 _REASONS = {

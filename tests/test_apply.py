@@ -19,6 +19,8 @@ from gitops_promote.presets import PRESETS
 from gitops_promote.rules import EnvVarsRule, RuleSet
 from gitops_promote.yamldoc import Edit, YamlDoc
 
+from .goldenfiles import golden_text
+
 
 def promote(
     staging: str, prod: str, rules: RuleSet | str
@@ -62,70 +64,11 @@ def assert_holds_result(plan: Plan, out: YamlDoc) -> None:
 
 # --------------------------------------------------------------------------- TrueFoundry
 
-TFY_STAGING = """\
-name: checkout   # the service
-type: service
-image:
-  type: image
-  image_uri: "registry.example.com/shop/checkout:1.5.0"  # bumped by CI
-ports:
-  - port: 8000
-    host: checkout-staging.example.com
-env:
-  LOG_LEVEL: debug
-  LOG_FORMAT: json  # structured logs
-  DATABASE_URL: tfy-secret://shop:staging-db:url
-replicas: 1
-readiness_probe:
-  # checked by the mesh
-  config:
-    type: http
-    path: /ready   # fast path
-    port: 8000
-  period_seconds: 5
-"""
+TFY_STAGING = golden_text("apply/truefoundry_staging.yaml")
 
-TFY_PROD = """\
-name: checkout   # the service
-type: service
-image:
-  type: image
-  image_uri: "registry.example.com/shop/checkout:1.4.0"  # bumped by CI
-ports:
-  - port: 8000
-    host: checkout.example.com   # public
-env:
-  LOG_LEVEL: warning
-  DATABASE_URL: tfy-secret://shop:prod-db:url
+TFY_PROD = golden_text("apply/truefoundry_prod.yaml")
 
-# prod runs hot
-replicas: 6
-"""
-
-TFY_EXPECTED = """\
-name: checkout   # the service
-type: service
-image:
-  type: image
-  image_uri: "registry.example.com/shop/checkout:1.5.0"  # bumped by CI
-ports:
-  - port: 8000
-    host: checkout.example.com   # public
-env:
-  LOG_LEVEL: warning
-  LOG_FORMAT: json  # structured logs
-  DATABASE_URL: tfy-secret://shop:prod-db:url
-
-# prod runs hot
-replicas: 6
-readiness_probe:
-  # checked by the mesh
-  config:
-    type: http
-    path: /ready   # fast path
-    port: 8000
-  period_seconds: 5
-"""
+TFY_EXPECTED = golden_text("apply/truefoundry_expected.yaml")
 
 
 def test_truefoundry_promotion_byte_exact() -> None:
@@ -183,149 +126,11 @@ def test_removals_delete_only_their_lines() -> None:
 
 # --------------------------------------------------------------------------- Kubernetes
 
-K8S_STAGING = """\
-# checkout in staging
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: checkout
-  namespace: shop-staging
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: checkout
-  minReplicas: 1
-  maxReplicas: 2
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: shop-staging
-spec:
-  replicas: 1
-  template:
-    spec:
-      containers:
-        - name: checkout
-          image: ghcr.io/shop/checkout:1.5.0   # release 1.5
-          env:
-            - name: LOG_LEVEL
-              value: debug
-            - name: NEW_QUEUE   # orders v2 rollout
-              value: orders-v2
-            - name: DB_PASSWORD
-              valueFrom:
-                secretKeyRef: {name: checkout-db, key: password}
-          readinessProbe:
-            httpGet: {path: /readyz, port: http}
-            periodSeconds: 5
-          resources:
-            requests: {cpu: 100m, memory: 128Mi}
-        - name: otel
-          # collector sidecar
-          image: otel/opentelemetry-collector:0.98.0
----
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: checkout
-spec:
-  minAvailable: 1
-"""
+K8S_STAGING = golden_text("apply/kubernetes_staging.yaml")
 
-K8S_PROD = """\
-# checkout in prod — owned by the shop team
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: shop-prod   # prod namespace
-spec:
-  replicas: 6   # sized for Black Friday
-  template:
-    spec:
-      containers:
-      - name: checkout
-        image: ghcr.io/shop/checkout:1.4.2   # release 1.4
-        env:
-        - name: DB_PASSWORD
-          valueFrom:
-            secretKeyRef: {name: checkout-db, key: password}
-        - name: LOG_LEVEL
-          value: warn
-        readinessProbe:
-          httpGet: {path: /ready, port: http}
-          periodSeconds: 5
-        resources:
-          requests: {cpu: "2", memory: 2Gi}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: checkout
-  namespace: shop-prod
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: checkout
-  minReplicas: 6
-  maxReplicas: 40
-"""
+K8S_PROD = golden_text("apply/kubernetes_prod.yaml")
 
-K8S_EXPECTED = """\
-# checkout in prod — owned by the shop team
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: shop-prod   # prod namespace
-spec:
-  replicas: 6   # sized for Black Friday
-  template:
-    spec:
-      containers:
-      - name: checkout
-        image: ghcr.io/shop/checkout:1.5.0   # release 1.4
-        env:
-        - name: DB_PASSWORD
-          valueFrom:
-            secretKeyRef: {name: checkout-db, key: password}
-        - name: LOG_LEVEL
-          value: warn
-        - name: NEW_QUEUE   # orders v2 rollout
-          value: orders-v2
-        readinessProbe:
-          httpGet: {path: /readyz, port: http}
-          periodSeconds: 5
-        resources:
-          requests: {cpu: "2", memory: 2Gi}
-      - name: otel
-        # collector sidecar
-        image: otel/opentelemetry-collector:0.98.0
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: checkout
-  namespace: shop-prod
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: checkout
-  minReplicas: 6
-  maxReplicas: 40
----
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: checkout
-spec:
-  minAvailable: 1
-"""
+K8S_EXPECTED = golden_text("apply/kubernetes_expected.yaml")
 
 
 def test_kubernetes_multi_document_byte_exact() -> None:
@@ -364,54 +169,9 @@ def test_kubernetes_promoting_the_result_again_writes_nothing() -> None:
 
 # --------------------------------------------------------------------------- Helm values
 
-HELM_STAGING = """\
-## checkout chart values — staging
-replicaCount: 1
+HELM_STAGING = golden_text("apply/helm_staging.yaml")
 
-image:
-  repository: ghcr.io/shop/checkout
-  tag: "1.5.0"
-  pullPolicy: Always
-
-podAnnotations:
-  prometheus.io/scrape: "true"   # scraped by the shared Prometheus
-
-env:
-  LOG_LEVEL: debug
-  CART_TTL: "3600"
-
-ingress:
-  enabled: true
-  hosts:
-    - host: checkout.staging.example.com
-      paths: ["/"]
-
-resources:
-  limits: {cpu: 500m, memory: 256Mi}
-"""
-
-HELM_PROD = """\
-## checkout chart values — prod
-replicaCount: 4   # never below 4 in prod
-
-image:
-  repository: ghcr.io/shop/checkout
-  tag: '1.4.2'   # pinned by the release train
-  pullPolicy: IfNotPresent
-
-env:
-  LOG_LEVEL: warn
-  LEGACY_CHECKOUT: "on"   # remove after Q3
-
-ingress:
-  enabled: true
-  hosts:
-    - host: checkout.example.com
-      paths: ["/"]
-
-resources:
-  limits: {cpu: "2", memory: 1Gi}
-"""
+HELM_PROD = golden_text("apply/helm_prod.yaml")
 
 
 def test_helm_values_byte_exact() -> None:

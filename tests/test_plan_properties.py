@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gitops_promote.errors import RefusedError
-from gitops_promote.plan import MISSING, Plan, match_rule, plan_promotion
+from gitops_promote.plan import MISSING, Plan, plan_promotion
 from gitops_promote.pointer import RulePath, split
 from gitops_promote.presets import PRESETS
-from gitops_promote.rules import EnvVarsRule, RuleSet
+from gitops_promote.rules import EnvVarsRule, RuleSet, match_rule
 
 KEYS = ["image", "replicas", "autoscaling", "resources", "probe", "ports", "env", "x"]
 NAMES = ["app", "sidecar", "init"]

@@ -119,6 +119,18 @@ def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
     return sorted(names)
 
 
+def list_tree(gw: Gateway, ref: str) -> dict[str, str]:
+    """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink)."""
+    _commit_or_tree(gw, ref)
+    res = gw.run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}")
+    files = {}
+    for entry in res.stdout.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        if entry and meta.split(b" ")[1] == b"blob":
+            files[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+    return files
+
+
 def _commit_or_tree(gw: Gateway, ref: str) -> None:
     res = gw.run("rev-parse", "--verify", "-q", "--end-of-options", f"{ref}^{{tree}}", check=False)
     if res.status != 0:

@@ -56,6 +56,10 @@ class GitRepository:
         """Names of the files (not subdirectories) directly in ``directory`` at ``ref``, sorted."""
         return read.list_dir(self.gateway, ref, directory)
 
+    def list_tree(self, ref: str) -> dict[str, str]:
+        """Every file at ``ref``: path -> mode (``120000``: symlink)."""
+        return read.list_tree(self.gateway, ref)
+
     def dirty_paths(self, paths: Sequence[str]) -> list[str]:
         """Which of ``paths`` (normalized) have staged, unstaged or untracked changes."""
         return read.dirty_paths(self.gateway, paths)

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from gitops_promote.errors import SpecError
 from gitops_promote.yamldoc import Edit, YamlDoc, to_plain
 
-from .conftest import SHARED, shared_path
+from ..conftest import SHARED, shared_path
 
 CORPUS_DIR = SHARED / "corpus" / "yaml"
 # Files the editor must refuse, with the reason it gives. None of the corpus files is: the

@@ -1,0 +1,128 @@
+"""``rollback``: a new version whose spec is byte for byte an old one (``--retain``: except the
+paths the rules retain, which keep their current values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from . import messages
+from .apply import apply_plan
+from .history import read_version, resolve_version
+from .plan import Change, plan_promotion
+from .publish import Published, Publisher
+from .rules import RuleSet
+from .versioning import spec_versions, write_version
+from .workspace import Workspace, parse_spec
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    service: str
+    env: str
+    path: str
+    branch: str
+    from_version: str
+    to_version: str
+    to_sha: str
+    new_version: str | None
+    commit: str | None
+    diff: str
+    nothing_to_do: bool = False
+    dry_run: bool = False
+    pushed: bool = False
+    retained: list[Change] = field(default_factory=list)
+    published: Published | None = None
+
+
+def keep_retained(
+    ws: Workspace, old: bytes, current: bytes, path: str
+) -> tuple[bytes, list[Change]]:
+    """The old version, except the paths the rules retain, which keep their current values."""
+    rules = ws.config.rules
+    keep = RuleSet(
+        overwrite=rules.retain,
+        retain=(),
+        env_vars=None,
+        default="retain",
+        multi_document=rules.multi_document,
+        preset=rules.preset,
+        origins=rules.origins,
+    )
+    old_doc = parse_spec(old, path)
+    cur_doc = parse_spec(current, path)
+    plan = plan_promotion(
+        cur_doc.documents(),
+        old_doc.documents(),
+        keep,
+        source_env="current",
+        target_env="restored",
+        fill_missing=False,  # what the old version lacks stays absent, unless it is retained
+    )
+    if not plan.has_writes:
+        return old, []
+    kept = [c for c in plan.changes if c.applied]
+    return apply_plan(plan, cur_doc, old_doc).to_bytes(), kept
+
+
+def rollback(
+    ws: Workspace,
+    service: str,
+    env: str,
+    to: str,
+    *,
+    retain: bool = False,
+    dry_run: bool = False,
+    message: str | None = None,
+    publisher: Publisher | None = None,
+    pr: bool = False,
+) -> RollbackResult:
+    """A new commit whose spec is byte for byte the content of version ``to``."""
+    spec = ws.spec(service, env)
+    current_bytes = spec.require()
+    ws.repo.safe_path(spec.path)
+    found = spec_versions(ws, spec)
+    current = found[-1]
+    chosen = resolve_version(found, to)
+    restored = read_version(ws.repo, chosen)
+    kept: list[Change] = []
+    if retain:
+        restored, kept = keep_retained(ws, restored, current_bytes, spec.path)
+    outcome = RollbackResult(
+        service=service,
+        env=env,
+        path=spec.path,
+        branch=spec.branch,
+        from_version=current.label,
+        to_version=chosen.label,
+        to_sha=chosen.sha,
+        new_version=None,
+        commit=None,
+        diff=ws.repo.diff_text(current_bytes, restored, spec.path),
+        dry_run=dry_run,
+        retained=kept,
+    )
+    if restored == current_bytes:
+        return replace(outcome, diff="", nothing_to_do=True)
+    new_label = f"v{current.number + 1}"
+    if dry_run:
+        return replace(outcome, new_version=new_label)
+    msg = messages.rollback_message(
+        env,
+        service,
+        current.label,
+        chosen.label,
+        chosen.sha,
+        new_label,
+        message,
+        [c.path for c in kept],
+    )
+    written = write_version(
+        ws, spec, "rollback", restored, msg, outcome.diff, new_label, publisher or Publisher(), pr
+    )
+    return replace(
+        outcome,
+        new_version=written.version,
+        commit=written.commit,
+        pushed=written.pushed,
+        published=written.published,
+    )

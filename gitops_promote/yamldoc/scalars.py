@@ -1,0 +1,88 @@
+"""Implicit scalar resolution: YAML 1.2 as ruamel reads files, YAML 1.1 for what kubectl, Helm and
+PyYAML would make of a new plain string."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+BOOL_11 = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
+FLOAT_12 = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+FLOAT_11 = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+INT_12 = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$")
+INT_11 = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+    |[-+]?0?[0-7_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+
+    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+    re.X,
+)
+NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+TIMESTAMP = re.compile(
+    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+    (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+    (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+    re.X,
+)
+NONPRINTABLE = re.compile("[^\x09\x0a\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+TAG = "tag:yaml.org,2002:"
+
+
+def resolve_plain(value: str) -> Any:
+    """The value of a plain (unquoted) scalar, as ruamel reads it (YAML 1.2)."""
+    if NULL.match(value):
+        return None
+    first = value[0]
+    if first in "tTfF" and BOOL_12.match(value):
+        return value.lower() == "true"
+    if first in "-+0123456789.":
+        if INT_12.match(value) and any(c.isdigit() for c in value):
+            return to_int(value)
+        if FLOAT_12.match(value):
+            return to_float(value)
+    return value
+
+
+def to_int(value: str) -> int:
+    s = value.replace("_", "")
+    sign = -1 if s.startswith("-") else 1
+    s = s.lstrip("+-")
+    if s.startswith("0b"):
+        return sign * int(s[2:], 2)
+    if s.startswith("0x"):
+        return sign * int(s[2:], 16)
+    if s.startswith("0o"):
+        return sign * int(s[2:], 8)
+    return sign * int(s, 10)
+
+
+def to_float(value: str) -> float:
+    s = value.replace("_", "").lower()
+    if s.endswith(".inf"):
+        return -math.inf if s.startswith("-") else math.inf
+    if s == ".nan":
+        return math.nan
+    return float(s)

@@ -1,0 +1,432 @@
+"""The positioned node tree: every node of a YAML text with its exact start and end.
+
+This is the only module that imports ruamel.yaml, and only when a text is parsed (not on
+import), so that ``--help`` stays fast. ruamel's event parser is used to *find* things; the
+plain data is read from the tree here as well (aliases and merge keys applied).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SpecError
+from .scalars import TAG, resolve_plain, to_float, to_int
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml import events as ev
+    from ruamel.yaml.error import YAMLError
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str  # "scalar" | "map" | "seq" | "alias"
+    start: int  # first character, anchor/tag included
+    content: int  # first character of the node itself (after anchor/tag)
+    end: int  # end of the node's own text (exclusive)
+    anchor: str | None = None
+    tag: str | None = None
+    style: str | None = None  # scalars: None, "'", '"', "|", ">"; collections: "flow"/"block"
+    value: str = ""
+    items: list[Node] = field(default_factory=list)
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+    parent: Node | None = None
+    key: Node | None = None  # for a mapping value: its key
+    colon: int = -1  # for a mapping value: index just after the key's ':'
+    dash: int = -1  # for a block sequence item: index of its '-'
+    empty: bool = False  # a plain scalar with no text at all (null)
+
+    @property
+    def block(self) -> bool:
+        return self.style == "block"
+
+    @property
+    def is_block_scalar(self) -> bool:
+        return self.kind == "scalar" and self.style in ("|", ">")
+
+
+@dataclass(eq=False)
+class Doc:
+    marker: int | None  # index of an explicit '---'
+    root: Node | None = None
+    end_marker: int | None = None  # index of an explicit '...'
+
+
+_EXPANSION_BASE = 1_000_000
+_EXPANSION_PER_CHAR = 10
+
+
+def is_merge_key(key: Node) -> bool:
+    """``<<`` written plain is a merge key; a quoted ``"<<"`` is an ordinary key."""
+    return key.kind == "scalar" and key.value == "<<" and key.style is None
+
+
+def walk(node: Node) -> list[Node]:
+    out = [node]
+    for n in node.items:
+        out.extend(walk(n))
+    for k, v in node.pairs:
+        out.extend(walk(k))
+        out.extend(walk(v))
+    return out
+
+
+def scalar_value(node: Node) -> Any:
+    """The value of a scalar node, as ruamel reads it (tags applied)."""
+    if node.tag and node.tag not in ("!",):
+        tag = node.tag
+        if tag.startswith(TAG):
+            name = tag[len(TAG) :]
+            try:
+                if name == "int":
+                    return to_int(node.value)
+                if name == "float":
+                    return to_float(node.value)
+                if name == "bool":
+                    return node.value.lower() in ("true", "yes", "on", "y")
+                if name == "null":
+                    return None
+            except ValueError:
+                return node.value
+        return node.value
+    if node.tag == "!" or node.style is not None:
+        return node.value
+    return resolve_plain(node.value)
+
+
+def is_ruamel_bool(value: Any) -> bool:
+    """Whether ``value`` is ruamel's boolean that carries an anchor (an int subclass). One can
+    only exist once ruamel is loaded, so this never imports it."""
+    module = sys.modules.get("ruamel.yaml.scalarbool")
+    return module is not None and isinstance(value, module.ScalarBoolean)
+
+
+def _event_parser() -> YAML:
+    """ruamel's plain event parser: no comment gathering (3x faster than round-trip mode) and
+    folded scalars read exactly; older ruamel versions without ``base`` have ``safe``."""
+    from ruamel.yaml import YAML  # lazy: importing ruamel costs more than ``--help`` may
+
+    try:
+        return YAML(typ="base", pure=True)
+    except (NotImplementedError, ValueError, KeyError):  # pragma: no cover - old ruamel
+        return YAML(typ="safe", pure=True)
+
+
+def _yaml_error(err: YAMLError, filename: str) -> SpecError:
+    from ruamel.yaml.error import MarkedYAMLError  # lazy, as above
+
+    if isinstance(err, MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        parts = [p for p in (err.context, err.problem) if p]
+        message = ": ".join(parts) if parts else "invalid YAML"
+        message = " ".join(message.split())
+        if "'\\t'" in message:
+            message = "a tab character where YAML allows only spaces (indentation must be spaces)"
+        if mark is not None:
+            return SpecError(
+                f"invalid YAML: {message}",
+                file=filename,
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        return SpecError(f"invalid YAML: {message}", file=filename)
+    first = " ".join(str(err).split("\n")[0].split())
+    return SpecError(f"invalid YAML: {first}", file=filename)
+
+
+class Tree:
+    """Documents of one text, with every node's position."""
+
+    def __init__(self, text: str, filename: str) -> None:
+        self.text = text
+        self.filename = filename
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.docs: list[Doc] = []
+        self.anchors: dict[str, list[Node]] = {}
+        self.aliases: list[Node] = []
+        self.scalar_lines: set[int] = set()  # lines inside multi-line scalars (content, not layout)
+        self._build()
+        self._check_tabs()
+
+    # ---- positions
+    def line(self, index: int) -> int:
+        return bisect.bisect_right(self.line_starts, index) - 1
+
+    def col(self, index: int) -> int:
+        return index - self.line_starts[self.line(index)]
+
+    def bol(self, index: int) -> int:
+        return self.line_starts[self.line(index)]
+
+    def eol(self, index: int) -> int:
+        n = self.text.find("\n", index)
+        return len(self.text) if n < 0 else n
+
+    def error(self, message: str, index: int | None = None) -> SpecError:
+        if index is None:
+            return SpecError(message, file=self.filename)
+        return SpecError(
+            message, file=self.filename, line=self.line(index) + 1, column=self.col(index) + 1
+        )
+
+    # ---- building
+    def _build(self) -> None:
+        from ruamel.yaml import events as ev  # lazy, as in _event_parser
+        from ruamel.yaml.error import YAMLError
+
+        text = self.text
+        stack: list[Node] = []
+        pending_key: list[Node | None] = []
+        doc: Doc | None = None
+        try:
+            for e in _event_parser().parse(text):
+                if isinstance(e, ev.DocumentStartEvent):
+                    doc = Doc(marker=e.start_mark.index if e.explicit else None)
+                elif isinstance(e, ev.DocumentEndEvent):
+                    assert doc is not None
+                    if e.explicit:
+                        doc.end_marker = e.start_mark.index
+                    self.docs.append(doc)
+                elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+                    flow = bool(e.flow_style)
+                    s = e.start_mark.index
+                    has_props = e.anchor is not None or e.tag is not None
+                    content = (
+                        (e.end_mark.index - 1) if flow else (e.end_mark.index if has_props else s)
+                    )
+                    node = Node(
+                        kind="map" if isinstance(e, ev.MappingStartEvent) else "seq",
+                        start=s,
+                        content=content,
+                        end=content,
+                        anchor=e.anchor,
+                        tag=str(e.tag) if e.tag is not None else None,
+                        style="flow" if flow else "block",
+                    )
+                    self._attach(node, stack, pending_key, doc)
+                    stack.append(node)
+                    pending_key.append(None)
+                elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+                    node = stack.pop()
+                    pending_key.pop()
+                    if node.style == "flow":
+                        node.end = e.end_mark.index
+                    else:
+                        last = (
+                            node.pairs[-1][1]
+                            if node.pairs
+                            else (node.items[-1] if node.items else None)
+                        )
+                        node.end = last.end if last is not None else node.content
+                elif isinstance(e, ev.ScalarEvent):
+                    node = self._scalar(e)
+                    self._attach(node, stack, pending_key, doc)
+                elif isinstance(e, ev.AliasEvent):
+                    node = Node(
+                        kind="alias",
+                        start=e.start_mark.index,
+                        content=e.start_mark.index,
+                        end=e.end_mark.index,
+                        anchor=e.anchor,
+                    )
+                    self.aliases.append(node)
+                    self._attach(node, stack, pending_key, doc)
+        except YAMLError as err:
+            raise _yaml_error(err, self.filename) from None
+
+    def _scalar(self, e: ev.ScalarEvent) -> Node:
+        text = self.text
+        s = e.start_mark.index
+        end = e.end_mark.index
+        content = s
+        tag = str(e.tag) if e.tag is not None else None
+        if e.anchor is not None or (tag is not None and not (e.implicit and e.implicit[0])):
+            # skip the properties (&anchor, !tag) in front of the scalar itself
+            i = s
+            while i < end and text[i] in "&!":
+                while i < end and text[i] not in " \t\n":
+                    i += 1
+                while i < end and text[i] in " \t\n":
+                    i += 1
+            content = i
+        style = e.style if e.style in ("'", '"', "|", ">") else None
+        node = Node(
+            kind="scalar",
+            start=s,
+            content=content,
+            end=end,
+            anchor=e.anchor,
+            tag=tag
+            if (tag is not None and not (e.implicit and (e.implicit[0] or e.implicit[1])))
+            else None,
+            style=style,
+            value=e.value,
+        )
+        if style in ("|", ">"):
+            header_end = self.eol(content)
+            seg = text[content:end]
+            if "+" in text[content:header_end].split("#")[0]:
+                if end > content and text[end - 1] == "\n" and end - 1 > header_end:
+                    end -= 1
+            else:
+                seg_lines = seg.split("\n")
+                last = 0
+                for i, piece in enumerate(seg_lines):
+                    if piece.strip():
+                        last = i
+                end = content + sum(len(x) + 1 for x in seg_lines[:last]) + len(seg_lines[last])
+                if last == 0:
+                    end = header_end
+            node.end = max(end, header_end)
+            for ln in range(self.line(content) + 1, self.line(node.end) + 1):
+                self.scalar_lines.add(ln)
+        elif style is None and e.value == "" and tag is None:
+            node.empty = True
+        else:
+            first, last_line = self.line(content), self.line(end)
+            for ln in range(first + 1, last_line + 1):
+                self.scalar_lines.add(ln)
+        if node.anchor is not None:
+            self.anchors.setdefault(node.anchor, []).append(node)
+        return node
+
+    def _attach(
+        self, node: Node, stack: list[Node], pending_key: list[Node | None], doc: Doc | None
+    ) -> None:
+        if node.anchor is not None and node.kind in ("map", "seq"):
+            self.anchors.setdefault(node.anchor, []).append(node)
+        if not stack:
+            assert doc is not None
+            doc.root = node
+            if node.empty:
+                at = self.eol(doc.marker) if doc.marker is not None else node.start
+                node.start = node.content = node.end = at
+            return
+        parent = stack[-1]
+        node.parent = parent
+        if parent.kind == "seq":
+            if parent.block:
+                i = node.start - 1
+                while i >= 0 and self.text[i] in " \t\n":
+                    i -= 1
+                node.dash = i if i >= 0 and self.text[i] == "-" else -1
+                if node.empty and node.dash >= 0:
+                    node.start = node.content = node.end = node.dash + 1
+                if not parent.items:
+                    parent.content = node.dash if node.dash >= 0 else parent.content
+            parent.items.append(node)
+            return
+        key = pending_key[-1]
+        if key is None:
+            if node.kind != "scalar" and node.kind != "alias":
+                raise self.error("complex mapping keys are not supported", node.start)
+            pending_key[-1] = node
+            return
+        pending_key[-1] = None
+        i = key.end
+        while i < len(self.text) and self.text[i] in " \t":
+            i += 1
+        node.colon = i + 1 if i < len(self.text) and self.text[i] == ":" else key.end
+        node.key = key
+        if node.empty:
+            node.start = node.content = node.end = node.colon
+        name = key.value if key.kind == "scalar" else f"*{key.anchor}"
+        for k, _v in parent.pairs:
+            same = k.kind == key.kind and (
+                (k.value if k.kind == "scalar" else f"*{k.anchor}") == name
+            )
+            if same and not (is_merge_key(key)):
+                raise self.error(f"duplicate key {name!r}", key.start)
+        parent.pairs.append((key, node))
+
+    def _check_tabs(self) -> None:
+        for ln, start in enumerate(self.line_starts):
+            if ln in self.scalar_lines:
+                continue
+            end = self.eol(start)
+            line = self.text[start:end]
+            stripped = line.lstrip(" \t")
+            if stripped and "\t" in line[: len(line) - len(stripped)]:
+                raise SpecError(
+                    "tab used for indentation; YAML indentation must be spaces",
+                    file=self.filename,
+                    line=ln + 1,
+                    column=line.index("\t") + 1,
+                )
+
+    # ---- plain data
+    def plain(self, node: Node | None) -> Any:
+        """The plain value of ``node``, aliases expanded. Aliases nested in anchors grow the
+        data exponentially (a "billion laughs" file): past a budget proportional to the text
+        the spec is refused instead of taking minutes and all memory."""
+        self._budget = _EXPANSION_BASE + _EXPANSION_PER_CHAR * len(self.text)
+        return self._plain(node)
+
+    def _plain(self, node: Node | None) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise self.error(
+                "aliases expand to far more values than the file holds (nested anchors?); "
+                "refusing to expand them",
+                node.start if node is not None else 0,
+            )
+        if node is None:
+            return None
+        if node.kind == "scalar":
+            return scalar_value(node)
+        if node.kind == "alias":
+            target = self.anchor_before(node)
+            if target is None:
+                raise self.error(f"unknown alias *{node.anchor}", node.start)
+            return self._plain(target)
+        if node.kind == "seq":
+            return [self._plain(n) for n in node.items]
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for k, v in node.pairs:
+            if is_merge_key(k):
+                value = self._plain(v)
+                sources = value if isinstance(value, list) else [value]
+                for src in sources:
+                    if not isinstance(src, dict):
+                        raise self.error("a merge key '<<' must refer to mappings", v.start)
+                    for mk, mv in src.items():
+                        merged.setdefault(mk, mv)
+                continue
+            if k.kind == "alias":
+                kv = self._plain(k)
+                if isinstance(kv, (dict, list)):
+                    raise self.error("complex mapping keys are not supported", k.start)
+                name = _key_string(kv)
+            else:
+                name = k.value
+            out[name] = self._plain(v)
+        if merged:
+            result = dict(merged)
+            result.update(out)
+            return result
+        return out
+
+    def anchor_before(self, alias: Node) -> Node | None:
+        best: Node | None = None
+        for n in self.anchors.get(alias.anchor or "", []):
+            if n.start < alias.start:
+                best = n
+        return best
+
+    def referenced(self, node: Node) -> bool:
+        if node.anchor is None:
+            return False
+        return any(self.anchor_before(a) is node for a in self.aliases)
+
+
+def _key_string(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
