@@ -15,6 +15,7 @@ URL or in an error message.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -193,13 +194,53 @@ def _run_process(
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a git process (SIGTERM lets git remove its lock files; SIGKILL if it lingers)."""
-    proc.send_signal(signal.SIGTERM)
+    """Stop a git process and the helpers it started (``git-remote-https``, ssh).
+
+    SIGTERM lets git remove its lock files; SIGKILL follows if any lingers. The pipes are closed
+    rather than read to their end: a helper that outlived git could hold them open forever.
+    """
+    family = [proc.pid, *_descendants(proc.pid)]
+    for pid in reversed(family):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     try:
-        proc.communicate(timeout=2)
+        proc.wait(timeout=2)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
+        for pid in family:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids of the children of ``pid``, their children and so on (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 1 and fields[1].isdigit():
+            children.setdefault(int(fields[1]), []).append(int(name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 @contextmanager
