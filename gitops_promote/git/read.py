@@ -273,7 +273,7 @@ def refuse_unsafe_state(gw: Gateway, branch: str, checked_out: bool) -> None:
             continue
         if name == f"refs/heads/{branch}":
             raise RefusedError(
-                f"a rebase of {branch} is in progress: finish or abort it first; nothing was"
+                f"a rebase is in progress on {branch}: finish or abort it first; nothing was"
                 " changed"
             )
     lock = here[-1]

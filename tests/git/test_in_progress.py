@@ -58,7 +58,7 @@ def test_refuses_during_a_rebase_of_the_branch(forked: GitRepo, backend: str) ->
     forked.git("rebase", backend, "other", check=False)
     marker = "rebase-merge" if backend == "--merge" else "rebase-apply"
     assert (forked.path / ".git" / marker).is_dir()
-    _refused(forked, r"^a rebase of main is in progress: finish or abort it first")
+    _refused(forked, r"^a rebase is in progress on main: finish or abort it first")
 
 
 def test_refuses_during_a_cherry_pick(forked: GitRepo) -> None:
@@ -78,7 +78,7 @@ def test_a_rebase_in_a_linked_work_tree_is_seen(forked: GitRepo, tmp_path: Path)
     subprocess.run(
         ["git", "rebase", "--merge", "other"], cwd=tmp_path / "wt", capture_output=True, check=False
     )
-    _refused(forked, r"^a rebase of main is in progress")
+    _refused(forked, r"^a rebase is in progress on main")
 
 
 def test_a_rebase_of_another_branch_does_not_stop_a_commit_elsewhere(forked: GitRepo) -> None:
