@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from ..data import Change
@@ -53,7 +54,11 @@ def update_text(res: UpdateResult) -> str:
         )
     for c in res.changed:
         old = "(new)" if c.added else value_text(c.old, 60)
-        lines.append(f"  {c.path}: {old} -> {value_text(c.new, 60)}")
+        new = "(removed)" if c.removed else value_text(c.new, 60)
+        if c.type_change:  # quoted, so that "24" and 24 tell apart
+            old, new = json.dumps(c.old), json.dumps(c.new)
+            new += f" ({c.type_change})"
+        lines.append(f"  {c.path}: {old} -> {new}")
     if res.dry_run and res.diff:
         lines += ["", res.diff.rstrip("\n")]
     return "\n".join(lines)
