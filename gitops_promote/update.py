@@ -79,7 +79,7 @@ def update(
     if patch is not None:
         edited, changes = _patched(doc, patch, spec.path)
     else:
-        edited, changes = _set(doc, sets, set_strings, spec.path, create)
+        edited, changes = apply_sets(doc, sets, set_strings, spec.path, create=create)
     new_bytes = edited.to_bytes()
     diff = ws.repo.diff_text(old_bytes, new_bytes, spec.path) if new_bytes != old_bytes else ""
     found = spec_versions(ws, spec)
@@ -108,9 +108,15 @@ def update(
     )
 
 
-def _set(
-    doc: YamlDoc, sets: Sequence[str], set_strings: Sequence[str], file: str, create: bool
+def apply_sets(
+    doc: YamlDoc,
+    sets: Sequence[str],
+    set_strings: Sequence[str] = (),
+    file: str = "<spec>",
+    *,
+    create: bool = False,
 ) -> tuple[YamlDoc, list[SetChange]]:
+    """``doc`` with ``--set`` and ``--set-string`` expressions applied (pure: no git)."""
     docs = doc.documents()
     edits = []
     changes: list[SetChange] = []
