@@ -215,9 +215,10 @@ def resolve_set(
                 if names is not None:
                     raise _missing(expr, here, seg, names, "item named")
                 if seg.isdigit() or seg == "-":
+                    hint = "" if rest else "; add --create to append an item"
                     raise NotFoundError(
                         f"{expr.label}: index {seg} is past the end of {here or '/'} "
-                        f"({len(node)} items); add --create to append an item"
+                        f"({len(node)} items){hint}"
                     )
                 raise UsageError(
                     f"{expr.label}: {here or '/'} is a list; address an item by its index"

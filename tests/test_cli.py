@@ -149,7 +149,8 @@ def test_update_keeps_a_string_a_string_in_its_quoting_style(
     assert text == WEB.replace('"24"', '"50"').replace(
         "value: fast", 'value: "1"'
     )  # the file's quote
-    assert "/env/WORKERS: 24 -> 50\n" in out  # no type change: nothing more said
+    assert '/env/WORKERS: "24" -> "50"\n' in out  # strings that read as numbers: quoted
+    assert '/env/MODE: fast -> "1"\n' in out  # no type change: nothing more said
 
 
 def test_update_set_string_writes_a_string_and_the_type_change_is_shown(
