@@ -24,6 +24,8 @@ from .yamldoc import Edit, Path
 from .yamldoc.parsed import ParsedText
 from .yamldoc.plain import same
 
+_ABSENT = object()
+
 
 def read_patch(text: str, source: str) -> list[dict[str, Any]]:
     """The operations of a JSON Patch document (a JSON array of operations)."""
@@ -44,17 +46,24 @@ def apply_patch(docs: list[Any], ops: list[dict[str, Any]], file: str) -> list[A
     """The documents after ``ops``. A failing ``test`` refuses (exit 1); a malformed patch or a
     path that does not exist is bad input (exit 2)."""
     single = len(docs) == 1
-    target = docs[0] if single else docs
-    try:
-        result = jsonpatch.JsonPatch(ops).apply(copy.deepcopy(target))
-    except jsonpatch.JsonPatchTestFailed as err:
-        raise RefusedError(
-            f"the patch's test failed ({err}); nothing was written", file=file
-        ) from None
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
-        raise UsageError(f"the patch does not apply: {err}", file=file) from None
-    except (KeyError, IndexError, TypeError) as err:
-        raise UsageError(f"the patch does not apply: {err!r}", file=file) from None
+    result = copy.deepcopy(docs[0] if single else docs)
+    for n, op in enumerate(ops, 1):  # one at a time, to say which operation failed
+        try:
+            result = jsonpatch.JsonPatch([op]).apply(result, in_place=True)
+        except jsonpatch.JsonPatchTestFailed:
+            held = jsonpointer.resolve_pointer(result, op["path"], _ABSENT)
+            now = "nothing" if held is _ABSENT else json.dumps(held, ensure_ascii=False)
+            raise RefusedError(
+                f"the patch's test of {op['path']} (operation {n}) failed: it holds {now}, "
+                f"not {json.dumps(op.get('value'), ensure_ascii=False)}; nothing was written",
+                file=file,
+            ) from None
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
+            raise UsageError(f"the patch does not apply: operation {n}: {err}", file=file) from None
+        except (KeyError, IndexError, TypeError) as err:
+            raise UsageError(
+                f"the patch does not apply: operation {n}: {err!r}", file=file
+            ) from None
     if single:
         return [result]
     if not isinstance(result, list) or len(result) != len(docs):
