@@ -212,7 +212,7 @@ def resolve_set(
                 parent_key = None
                 continue
             if not create:
-                if names is not None:
+                if names is not None and not (seg.isdigit() or seg == "-"):
                     raise _missing(expr, here, seg, names, "item named")
                 if seg.isdigit() or seg == "-":
                     hint = "" if rest else "; add --create to append an item"

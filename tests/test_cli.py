@@ -199,7 +199,7 @@ def test_update_never_appends_a_list_item_for_an_index_past_the_end(
     head = repo.head()
     path = "/spec/template/spec/containers/19/image=x"
     rc, _, err = run(repo, "update", "web", "--env", "prod", "--set", path, capsys=capsys)
-    assert rc == 2 and "has no item named '19'" in err
+    assert rc == 2 and "index 19 is past the end of /spec/template/spec/containers" in err
     assert repo.head() == head and repo.read("envs/prod/web.yaml") == WEB.encode()
     path = "/spec/template/spec/containers/0/image=ghcr.io/acme/web:2.0"  # an index: RFC 6901
     rc, _, err = run(repo, "update", "web", "--env", "prod", "--set", path, capsys=capsys)

@@ -174,8 +174,12 @@ def test_a_number_on_a_keyed_list_is_an_index_when_no_item_bears_that_name() -> 
     r = resolve("/spec/containers/1/image=z", "z")
     assert r.path == ("spec", "containers", 1, "image") and r.old == "y"
     steps: list[object] = [{"jobs": {"e2e": {"steps": [{"name": "a"}, {"name": "b"}]}}}]
-    with pytest.raises(NotFoundError, match="has no item named '19'"):
+    with pytest.raises(
+        NotFoundError, match=r"index 19 is past the end of /jobs/e2e/steps \(2 items\)$"
+    ):
         resolve("/jobs/e2e/steps/19/timeout-minutes=32", 32, steps)
+    with pytest.raises(NotFoundError, match="past the end"):
+        resolve("/jobs/e2e/steps/19/timeout-minutes=32", 32, steps, create=True)
 
 
 def test_create_adds_keys_and_appends_items() -> None:
