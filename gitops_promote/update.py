@@ -17,6 +17,7 @@ from .setpath import parse_set, resolve_set
 from .versioning import spec_versions, write_version
 from .workspace import Workspace, parse_spec
 from .yamldoc import Edit, YamlDoc, parse_scalar
+from .yamldoc.expect import apply_plain
 from .yamldoc.plain import same
 
 
@@ -126,7 +127,9 @@ def apply_sets(
         where = resolve_set(docs, expr, value, file, create=create)
         if where.exists and same(where.old, where.new):
             continue
-        edits.append(Edit(path=where.path, doc=where.doc, value=where.value))
+        edit = Edit(path=where.path, doc=where.doc, value=where.value)
+        apply_plain(docs, edit, file)  # a later --set sees what an earlier one wrote
+        edits.append(edit)
         changes.append(SetChange(where.report_path, where.old, where.new, not where.exists))
     return doc.edit(edits), changes
 

@@ -618,3 +618,21 @@ def test_yml_specs_and_a_config_elsewhere(
     assert promoted[1] in ("image: {image_uri: web:2}", 'image: {image_uri: "web:2"}')
     files = repo.git("ls-tree", "--name-only", data["branch"], "envs/prod/").split()
     assert "envs/prod/web.yaml" not in files  # the .yml file was edited, no twin created
+
+
+def test_update_later_sets_see_what_earlier_ones_created(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    env = "spec.template.spec.containers.app.env"
+    data = run_json(
+        repo, "update", "web", "--env", "prod", "--create", "--set", f"{env}.A=1",
+        "--set", f"{env}.B=2", "--set", f"{env}.A=3", capsys=capsys,
+    )  # fmt: skip
+    assert [(c["path"].rsplit("/", 1)[1], c["new"]) for c in data["changed"]] == [
+        ("A", "1"), ("B", "2"), ("A", "3")
+    ]  # fmt: skip
+    text = repo.read("envs/prod/web.yaml").decode()
+    assert text.endswith(
+        '- name: A\n              value: "3"\n            - name: B\n              value: "2"\n'
+    )
