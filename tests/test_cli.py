@@ -636,3 +636,20 @@ def test_update_later_sets_see_what_earlier_ones_created(
     assert text.endswith(
         '- name: A\n              value: "3"\n            - name: B\n              value: "2"\n'
     )
+
+
+def test_update_takes_sets_or_a_patch_not_both(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    patch = tmp_path / "p.json"
+    patch.write_text('[{"op": "replace", "path": "/replicas", "value": 7}]')
+    head = repo.head()
+    rc, _, err = run(
+        repo, "update", "api", "--env", "prod", "--set", "replicas=2", "--patch", str(patch),
+        capsys=capsys,
+    )  # fmt: skip
+    assert rc == 2 and err == "error: update takes --set/--set-string or --patch, not both\n"
+    patch.write_text("[{")
+    rc, _, err = run(repo, "update", "api", "--env", "prod", "--patch", str(patch), capsys=capsys)
+    assert rc == 2 and err.startswith(f"error: {patch}:1:3: not valid JSON")
+    assert repo.head() == head
