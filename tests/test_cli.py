@@ -384,6 +384,7 @@ def test_rollback_retain_does_not_bring_back_keys_added_since(
         "api",
         "--env",
         "prod",
+        "--create",
         "--set",
         "env.NEW_FLAG=1",
         "--set",
