@@ -1,4 +1,5 @@
-"""``update``: edit a spec in place (``--set PATH=VALUE``) and commit it as its next version."""
+"""``update``: edit a spec in place (``--set PATH=VALUE``, ``--set-string PATH=VALUE`` or an
+RFC 6902 JSON Patch) and commit it as its next version."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import messages
-from .errors import NotFoundError
+from .data import type_class
+from .errors import GitopsPromoteError, NotFoundError, UsageError
+from .patching import apply_patch, edits_for, sources
+from .pointer import join
 from .publish import Published, Publisher
 from .setpath import parse_set, resolve_set
 from .versioning import spec_versions, write_version
 from .workspace import Workspace, parse_spec
-from .yamldoc import Edit, parse_scalar
+from .yamldoc import Edit, YamlDoc, parse_scalar
+from .yamldoc.expect import apply_plain
+from .yamldoc.plain import same
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,15 @@ class SetChange:
     old: Any
     new: Any
     added: bool
+    removed: bool = False
+
+    @property
+    def type_change(self) -> str | None:
+        """``string -> number`` when the value changes type, else ``None``."""
+        if self.added or self.removed:
+            return None
+        old, new = type_class(self.old), type_class(self.new)
+        return None if old == new else f"{old} -> {new}"
 
 
 @dataclass(frozen=True)
@@ -42,32 +57,31 @@ def update(
     ws: Workspace,
     service: str,
     env: str,
-    sets: Sequence[str],
+    sets: Sequence[str] = (),
     *,
+    set_strings: Sequence[str] = (),
+    patch: list[dict[str, Any]] | None = None,
+    create: bool = False,
     dry_run: bool = False,
     message: str | None = None,
     publisher: Publisher | None = None,
     pr: bool = False,
 ) -> UpdateResult:
-    """Apply ``PATH=VALUE`` edits to a spec in place and commit them as a new version."""
-    if not sets:
-        raise NotFoundError("update needs at least one --set PATH=VALUE")
+    """Apply ``PATH=VALUE`` edits (or a JSON Patch) to a spec in place and commit them as a
+    new version. ``create``: a path that does not exist yet is created instead of refused."""
+    if patch is not None and (sets or set_strings):
+        raise UsageError("update takes --set/--set-string or --patch, not both")
+    if patch is None and not sets and not set_strings:
+        raise NotFoundError("update needs at least one --set PATH=VALUE (or --patch FILE)")
     spec = ws.spec(service, env)
     old_bytes = spec.require()
     ws.repo.safe_path(spec.path)
     doc = parse_spec(old_bytes, spec.path)
-    docs = doc.documents()
-    edits = []
-    changes: list[SetChange] = []
-    for text in sets:
-        expr = parse_set(text)
-        value = parse_scalar(expr.value_text)
-        where = resolve_set(docs, expr, value, spec.path)
-        if where.exists and where.old == value and type(where.old) is type(value):
-            continue
-        edits.append(Edit(path=where.path, doc=where.doc, value=where.value))
-        changes.append(SetChange(where.report_path, where.old, value, not where.exists))
-    new_bytes = doc.edit(edits).to_bytes() if edits else old_bytes
+    if patch is not None:
+        edited, changes = _patched(doc, patch, spec.path)
+    else:
+        edited, changes = apply_sets(doc, sets, set_strings, spec.path, create=create)
+    new_bytes = edited.to_bytes()
     diff = ws.repo.diff_text(old_bytes, new_bytes, spec.path) if new_bytes != old_bytes else ""
     found = spec_versions(ws, spec)
     if new_bytes == old_bytes:
@@ -93,3 +107,54 @@ def update(
         pushed=written.pushed,
         published=written.published,
     )
+
+
+def apply_sets(
+    doc: YamlDoc,
+    sets: Sequence[str],
+    set_strings: Sequence[str] = (),
+    file: str = "<spec>",
+    *,
+    create: bool = False,
+) -> tuple[YamlDoc, list[SetChange]]:
+    """``doc`` with ``--set`` and ``--set-string`` expressions applied (pure: no git)."""
+    docs = doc.documents()
+    edits = []
+    changes: list[SetChange] = []
+    exprs = [parse_set(t) for t in sets] + [parse_set(t, string=True) for t in set_strings]
+    for expr in exprs:
+        value = None if expr.string else parse_scalar(expr.value_text)
+        where = resolve_set(docs, expr, value, file, create=create)
+        if where.exists and same(where.old, where.new):
+            continue
+        edit = Edit(path=where.path, doc=where.doc, value=where.value)
+        apply_plain(docs, edit, file)  # a later --set sees what an earlier one wrote
+        edits.append(edit)
+        changes.append(SetChange(where.report_path, where.old, where.new, not where.exists))
+    return doc.edit(edits), changes
+
+
+def _patched(
+    doc: YamlDoc, patch: list[dict[str, Any]], file: str
+) -> tuple[YamlDoc, list[SetChange]]:
+    docs = doc.documents()
+    result = apply_patch(docs, patch, file)
+    edits = edits_for(docs, result, doc, sources(docs, patch))
+    edited = doc.edit(edits)
+    if not edited.holds(result):
+        raise GitopsPromoteError(
+            "internal error: the edited file would not contain the patched values; "
+            "nothing was written",
+            file=file,
+        )
+    changes = []
+    for e in edits:
+        at = e.path
+        if isinstance(e.after, int) and not e.delete:  # an item inserted after another
+            at = (*e.path[:-1], e.after + 1)
+        where = at if len(docs) == 1 else (e.doc, *at)
+        exists = doc.exists(e.doc, e.path)
+        old = doc.get(e.doc, e.path) if exists else None
+        new = None if e.delete else e.value
+        changes.append(SetChange(join(list(where)), old, new, not exists, e.delete))
+    return edited, changes
