@@ -57,7 +57,6 @@ XFAIL: dict[str, str] = {
     'scalar-spec-5000-digit-int-status': 'exit 1: internal error: ValueError: Exceeds the limit (4300 digits) for integer string conversion: value ha...',
     'scalar-set-5000-digit-int': 'exit 1: internal error: ValueError: Exceeds the limit (4300 digits) for integer string conversion: value ha...',
     'scalar-config-5000-digit-int': 'internal error: ValueError: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 d...',
-    'index-5000-digits': 'exit 1: envs/prod/api.yaml: internal error: the edit would produce invalid YAML (invalid YAML: while scanni...',
     'index-superscript-digit': "exit 1: internal error: ValueError: invalid literal for int() with base 10: '²'",
     'set-lone-surrogate': 'exit 1: envs/prod/api.yaml: internal error: the edit would produce invalid YAML (invalid YAML: unacceptable...',
     'bomb-20mb-spec-update': 'runs past the time bound (10.0 s)',
