@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from .overrides import Override, overrides_md
 from .plan import Plan
 from .textfmt import counts, esc, md_path, md_value, short
 from .workspace import SpecRef
 
 if TYPE_CHECKING:  # history loads GitPython: the type only, so --help stays fast
     from .history import Version
+    from .holds import Hold
 
 
 class PromotedService(Protocol):
@@ -48,9 +50,16 @@ def pr_title(source_env: str, target_env: str, services: Sequence[PromotedServic
 
 
 def pr_body(
-    source_env: str, target_env: str, services: Sequence[PromotedService], branch: str
+    source_env: str,
+    target_env: str,
+    services: Sequence[PromotedService],
+    branch: str,
+    *,
+    held: Sequence[Hold] = (),
+    forced: Sequence[Override] = (),
 ) -> str:
-    """The pull request body: every difference and what happens to it."""
+    """The pull request body: every difference and what happens to it; the services skipped
+    because their target is held, and what ``--force`` overrode (:func:`overrides_md`)."""
     found = service_counts(services)
     names = " ".join(sp.service for sp in services)
     out = [
@@ -61,6 +70,7 @@ def pr_body(
         f"**{found['changed']} changed · {found['retained']} retained · "
         f"{found['attention']} need attention**",
         "",
+        *overrides_md(held, forced),
     ]
     for sp in services:
         out += _service_md(sp, source_env, target_env, heading=len(services) > 1)

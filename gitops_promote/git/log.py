@@ -14,8 +14,9 @@ from .gateway import Gateway, one_line
 from .paths import norm_path
 from .read import current_branch, rev_parse
 
-#: commit separator (0x1e), then sha, parents, author date, name, email and message, NUL-ended
-LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00"
+#: commit separator (0x1e), then sha, parents, author date, name, email, message and committer
+#: date (when the commit landed: what a soak gate measures), NUL-ended
+LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00%cI%x00"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class LogRecord:
     email: str
     message: str
     changes: tuple[PathChange, ...]
+    committed: str = ""  # committer date, ISO 8601
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class FileChange:
     path: str
     old_blob: str | None
     blob: str | None
+    committed: str = ""  # committer date, ISO 8601
 
 
 def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
@@ -120,6 +123,7 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
             path=c.path,
             old_blob=c.old_blob,
             blob=c.blob,
+            committed=r.committed,
         )
         for r in parse_log(res.stdout)
         for c in r.changes
@@ -168,6 +172,7 @@ def parse_log(data: bytes) -> list[LogRecord]:
         author = field()
         email = field()
         message = field()
+        committed = field()
         changes: list[PathChange] = []
         while True:
             while pos < n and data[pos] in (0, 0x0A):
@@ -190,5 +195,7 @@ def parse_log(data: bytes) -> list[LogRecord]:
             first = field()
             old_path, path = (first, field()) if status in ("R", "C") else (None, first)
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
-        records.append(LogRecord(sha, parents, date, author, email, message, tuple(changes)))
+        records.append(
+            LogRecord(sha, parents, date, author, email, message, tuple(changes), committed)
+        )
     return records

@@ -135,7 +135,10 @@ def promotion_text(res: PromotionResult) -> str:
         f"{found['changed']} changed, {found['retained']} retained, "
         f"{found['attention']} need attention"
     )
-    if not res.writes:
+    lines += hold_lines(res)
+    if not res.writes and not res.services:
+        lines.append(f"Nothing promoted: every service is held in {res.target_env}.")
+    elif not res.writes:
         lines.append(f"Nothing to promote: {res.target_env} already matches {res.source_env}.")
         if res.closed is not None:
             lines.append(f"Closed the stale pull request #{res.closed.number}: {res.closed.url}")
@@ -144,6 +147,21 @@ def promotion_text(res: PromotionResult) -> str:
     elif res.published is not None:
         lines.append(published_line("Promotion", res.published, with_body=False))
     return "\n".join(lines)
+
+
+def hold_lines(res: PromotionResult) -> list[str]:
+    """``held: api: prod v11 rolls back to v5 (...)``, ``forced: ...`` (SPEC section 9)."""
+    lines = [f"held: {h.service}: {h.env} {h.what} (by {h.author}, {h.date})" for h in res.held]
+    if res.held:
+        lines.append("  (not promoted: a rollback is in place; --force replaces it)")
+    lines += [f"forced: {o.line}" for o in res.forced]
+    for sp in res.services:
+        lines += [
+            f"gate closed: {sp.service}: {r.gate}: {r.summary}"
+            for r in sp.gates
+            if not r.open and not sp.forced
+        ]
+    return lines
 
 
 def cell_word(cell: Cell | None) -> str:
