@@ -26,7 +26,7 @@ PROVIDERS = ("github", "local")
 _SPLIT_SERVICES = re.compile(r"[\s,]+")
 
 # Inputs each command reads (besides the ones every command accepts: config, dry-run, push, pr,
-# token, provider, message, working-directory, python-version). Any other input given a value is
+# token, provider, message, working-directory, python-version; and force, which is promote's). Any other input given a value is
 # an error, so that a mistyped workflow (``env:`` for a promote) fails loudly instead of doing
 # something else.
 _COMMAND_INPUTS: dict[str, frozenset[str]] = {
@@ -144,6 +144,9 @@ def build_argv(environ: Mapping[str, str]) -> list[str]:
 
     dry_run = _bool_input(environ, "dry-run", False)
     push = _bool_input(environ, "push", True)
+    force = _bool_input(environ, "force", False)
+    if force and command != "promote":
+        raise UsageError(f"input 'force' is for promote only, not {command}")
     message = get_input(environ, "message")
     token = get_input(environ, "token") or environ.get("GITHUB_TOKEN", "").strip()
     provider = get_input(environ, "provider").lower()
@@ -188,6 +191,8 @@ def build_argv(environ: Mapping[str, str]) -> list[str]:
             argv.append("--dry-run")
         if push:
             argv.append("--push")
+    if force:
+        argv.append("--force")
     return argv
 
 

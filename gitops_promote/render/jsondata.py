@@ -155,6 +155,9 @@ def promotion_json(res: PromotionResult) -> dict[str, Any]:
 
 def cell_json(cell: Cell) -> dict[str, Any]:
     out: dict[str, Any] = {"version": cell.version, "image": cell.image, "sha": cell.sha}
+    out["held"] = cell.hold is not None
+    if cell.hold is not None:
+        out["hold"] = cell.hold.to_json()
     if cell.error:
         out["error"] = cell.error
     return out
@@ -167,6 +170,7 @@ def drift_json(d: Drift) -> dict[str, Any]:
         "pending": d.pending,
         "attention": d.attention,
         "in_sync": d.pending == 0 and d.error is None,
+        "gates": [r.to_json() for r in d.gates],
     }
 
 

@@ -170,12 +170,14 @@ def cell_word(cell: Cell | None) -> str:
         return "-"
     if cell.error:
         return f"{cell.version or '-'} (invalid spec)"
-    return f"{cell.version or '-'} {cell.image or ''}".strip()
+    held = " held" if cell.hold is not None else ""
+    return f"{cell.version or '-'}{held} {cell.image or ''}".strip()
 
 
 def drift_word(d: Drift) -> str:
     state = "error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending"
-    return f"{d.source}->{d.target}: {state}"
+    shut = "".join(f" ({r.summary})" for r in d.gates)
+    return f"{d.source}->{d.target}: {state}{shut}"
 
 
 def status_text(res: StatusResult) -> str:
