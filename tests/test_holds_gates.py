@@ -3,27 +3,21 @@ real repositories, the CLI in-process, and the GitHub stand-in over real HTTP fo
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from gitops_promote import promotion, render
-from gitops_promote.cli import main
 from gitops_promote.config import parse_config
 from gitops_promote.errors import ConfigError, RefusedError
 from gitops_promote.gates import parse_date
 from gitops_promote.overview import status
 from gitops_promote.workspace import Workspace
 
-from .git_http_server import GitHttpServer, git_available
-from .github_standin import GithubStandin
 from .gitrepo import GitRepo, git
 from .sample import CONFIG, api_spec, run, run_json, sample_repo
+from .test_cli_github import TOKEN, World, world  # noqa: F401 (world is a fixture)
 
 BRANCH = "gitops-promote/staging-to-prod/api"
 ALL = "gitops-promote/staging-to-prod/all"
@@ -287,7 +281,6 @@ def branches_of(ws: Workspace) -> list[str]:
 
 # -- gates: checks, over the GitHub stand-in ------------------------------------------------------
 
-TOKEN = "ghs_HoldsGatesToken0123456789"
 GH_REPO = "acme/gitops"
 CHECKS_CONFIG = CONFIG.replace(
     "promotions: [dev->staging, staging->prod]",
@@ -295,109 +288,89 @@ CHECKS_CONFIG = CONFIG.replace(
 )
 
 
-@dataclass
-class World:
-    work: GitRepo
-    bare: Path
-    api: GithubStandin
-    staging_sha: str
-
-    def promote(self, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, Any, str]:
-        args = ["--repo", str(self.work.path), "--output", "json", "promote", "api"]
-        code = main([*args, "--from", "staging", "--to", "prod", *extra])
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if out.strip() else {}), err
-
-    def pushed(self) -> list[str]:
-        return git(self.bare, "branch", "--list", "--format=%(refname:short)").split()
-
-
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    if not git_available():
-        pytest.skip("git http-backend is not installed")
-    work = sample_repo(tmp_path / "gitops")
-    work.commit({".gitops-promote.yaml": CHECKS_CONFIG}, "green checks before prod")
-    staging_sha = work.git("log", "-1", "--format=%H", "--", "envs/staging/api.yaml")
-    remotes = tmp_path / "remotes"
-    remotes.mkdir()
-    bare = work.make_origin(remotes / "gitops.git")
-    with GitHttpServer(remotes, TOKEN) as server, GithubStandin(token=TOKEN) as api:
-        work.git("remote", "set-url", "origin", server.url("gitops.git"))
-        api.add_repo(GH_REPO, git_dir=bare)
-        monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-        monkeypatch.setenv("GITHUB_API_URL", api.base_url)
-        monkeypatch.setenv("GITHUB_REPOSITORY", GH_REPO)
-        yield World(work, bare, api, staging_sha)
+def gated(request: pytest.FixtureRequest) -> World:
+    """The GitHub world of ``test_cli_github`` with a checks gate on staging -> prod."""
+    found: World = request.getfixturevalue("world")
+    found.work.commit({".gitops-promote.yaml": CHECKS_CONFIG}, "green checks before prod")
+    return found
 
 
-def test_checks_green_promotes(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    world.api.set_commit_status(GH_REPO, world.staging_sha, "ci/jenkins", "success")
-    world.api.set_check_run(GH_REPO, world.staging_sha, "test")
-    code, data, err = world.promote(capsys)
+def staging_sha(w: World) -> str:
+    return w.work.git("log", "-1", "--format=%H", "--", "envs/staging/api.yaml")
+
+
+def pushed(w: World) -> list[str]:
+    return sorted(git(w.bare, "branch", "--list", "--format=%(refname:short)").split())
+
+
+def test_checks_green_promotes(gated: World, capsys: pytest.CaptureFixture[str]) -> None:
+    gated.api.set_commit_status(GH_REPO, staging_sha(gated), "ci/jenkins", "success")
+    gated.api.set_check_run(GH_REPO, staging_sha(gated), "test")
+    code, data, err = gated.promote(capsys)
     assert code == 0, err
-    assert sorted(world.pushed()) == [BRANCH, "main"]
-    (pr,) = world.api.pulls(GH_REPO)
+    assert pushed(gated) == [BRANCH, "main"]
+    (pr,) = gated.api.pulls(GH_REPO)
     assert data["pr_url"] == pr["html_url"]
     (gate,) = data["services"][0]["gates"]
     assert gate["gate"] == "checks" and gate["open"] is True and gate["state"] == "success"
 
 
 def test_checks_failing_refuses_naming_them(
-    world: World, capsys: pytest.CaptureFixture[str]
+    gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world.api.set_commit_status(GH_REPO, world.staging_sha, "ci/jenkins", "success")
-    world.api.set_check_run(GH_REPO, world.staging_sha, "lint", "completed", "failure")
-    world.api.set_check_run(GH_REPO, world.staging_sha, "test")
-    code, data, err = world.promote(capsys)
+    gated.api.set_commit_status(GH_REPO, staging_sha(gated), "ci/jenkins", "success")
+    gated.api.set_check_run(GH_REPO, staging_sha(gated), "lint", "completed", "failure")
+    gated.api.set_check_run(GH_REPO, staging_sha(gated), "test")
+    code, data, err = gated.promote(capsys)
     assert code == 1 and data == {}
     assert err.count("\n") == 1
     assert "checks gate closed: checks failing on " in err and ": lint;" in err
-    assert world.pushed() == ["main"] and world.api.pulls(GH_REPO) == []
-    assert BRANCH not in branches(world.work)
+    assert pushed(gated) == ["main"] and gated.api.pulls(GH_REPO) == []
+    assert BRANCH not in branches(gated.work)
 
 
 def test_checks_pending_refuses_naming_them(
-    world: World, capsys: pytest.CaptureFixture[str]
+    gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world.api.set_commit_status(GH_REPO, world.staging_sha, "ci/jenkins", "success")
-    world.api.set_check_run(GH_REPO, world.staging_sha, "e2e", "in_progress", None)
-    code, _, err = world.promote(capsys)
+    gated.api.set_commit_status(GH_REPO, staging_sha(gated), "ci/jenkins", "success")
+    gated.api.set_check_run(GH_REPO, staging_sha(gated), "e2e", "in_progress", None)
+    code, _, err = gated.promote(capsys)
     assert code == 1
     assert "checks gate closed: checks pending on " in err and ": e2e;" in err
-    assert world.pushed() == ["main"] and world.api.pulls(GH_REPO) == []
+    assert pushed(gated) == ["main"] and gated.api.pulls(GH_REPO) == []
 
 
 def test_checks_api_failing_is_one_line_exit_1_and_nothing_pushed(
-    world: World, capsys: pytest.CaptureFixture[str]
+    gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world.api.fail(r"/commits/[0-9a-f]+/status$", 500, times=50)
-    code, data, err = world.promote(capsys)
+    gated.api.fail(r"/commits/[0-9a-f]+/status$", 500, times=50)
+    code, data, err = gated.promote(capsys)
     assert code == 1 and data == {}
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "status" in err and TOKEN not in err
-    assert world.pushed() == ["main"] and world.api.pulls(GH_REPO) == []
-    assert BRANCH not in branches(world.work)
+    assert pushed(gated) == ["main"] and gated.api.pulls(GH_REPO) == []
+    assert BRANCH not in branches(gated.work)
 
 
 def test_checks_with_the_local_provider_cannot_be_read(
-    world: World, capsys: pytest.CaptureFixture[str]
+    gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = world.promote(capsys, "--provider", "local")
+    code, _, err = gated.promote(capsys, "--provider", "local")
     assert code == 1
     assert "checks unknown" in err and "give a token" in err and "--force" in err
 
 
 def test_force_overrides_failing_checks_and_the_pr_body_names_the_gate(
-    world: World, capsys: pytest.CaptureFixture[str]
+    gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world.api.set_check_run(GH_REPO, world.staging_sha, "lint", "completed", "failure")
-    code, data, err = world.promote(capsys, "--force")
+    gated.api.set_check_run(GH_REPO, staging_sha(gated), "lint", "completed", "failure")
+    code, data, err = gated.promote(capsys, "--force")
     assert code == 0, err
-    (pr,) = world.api.pulls(GH_REPO)
+    (pr,) = gated.api.pulls(GH_REPO)
     assert "### ⚠️ Forced (1)" in pr["body"]
     assert "- `api`: checks gate: checks failing on " in pr["body"]
-    message = world.work.git("log", "-1", "--format=%B", data["commit"])
+    message = gated.work.git("log", "-1", "--format=%B", data["commit"])
     assert "Gitops-Promote-Forced: checks gate: checks failing on " in message
 
 
