@@ -26,9 +26,9 @@ PROVIDERS = ("github", "local")
 _SPLIT_SERVICES = re.compile(r"[\s,]+")
 
 # Inputs each command reads (besides the ones every command accepts: config, dry-run, push, pr,
-# token, provider, message, working-directory, python-version; and force, which is promote's). Any other input given a value is
-# an error, so that a mistyped workflow (``env:`` for a promote) fails loudly instead of doing
-# something else.
+# token, provider, message, working-directory, python-version; and force, which is promote's).
+# Any other input given a value is an error, so that a mistyped workflow (``env:`` for a
+# promote) fails loudly instead of doing something else.
 _COMMAND_INPUTS: dict[str, frozenset[str]] = {
     "history": frozenset({"service", "env"}),
     "show": frozenset({"service", "env", "version"}),

@@ -344,11 +344,17 @@ def test_checks_pending_refuses_naming_them(
 def test_checks_api_failing_is_one_line_exit_1_and_nothing_pushed(
     gated: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gated.api.fail(r"/commits/[0-9a-f]+/status$", 500, times=50)
+    # a token without 'statuses: read': GitHub answers 403 (a 5xx is retried, then the same)
+    gated.api.fail(
+        r"/commits/[0-9a-f]+/status$",
+        403,
+        body={"message": "Resource not accessible by integration"},
+        times=5,
+    )
     code, data, err = gated.promote(capsys)
     assert code == 1 and data == {}
     assert err.startswith("error: ") and err.count("\n") == 1, err
-    assert "status" in err and TOKEN not in err
+    assert "status" in err and "statuses: read" in err and TOKEN not in err
     assert pushed(gated) == ["main"] and gated.api.pulls(GH_REPO) == []
     assert BRANCH not in branches(gated.work)
 
