@@ -26,9 +26,9 @@ PROVIDERS = ("github", "local")
 _SPLIT_SERVICES = re.compile(r"[\s,]+")
 
 # Inputs each command reads (besides the ones every command accepts: config, dry-run, push, pr,
-# token, provider, message, working-directory, python-version). Any other input given a value is
-# an error, so that a mistyped workflow (``env:`` for a promote) fails loudly instead of doing
-# something else.
+# token, provider, message, working-directory, python-version; and force, which is promote's).
+# Any other input given a value is an error, so that a mistyped workflow (``env:`` for a
+# promote) fails loudly instead of doing something else.
 _COMMAND_INPUTS: dict[str, frozenset[str]] = {
     "history": frozenset({"service", "env"}),
     "show": frozenset({"service", "env", "version"}),
@@ -150,6 +150,9 @@ def build_argv(environ: Mapping[str, str]) -> list[str]:
 
     dry_run = _bool_input(environ, "dry-run", False)
     push = _bool_input(environ, "push", True)
+    force = _bool_input(environ, "force", False)
+    if force and command != "promote":
+        raise UsageError(f"input 'force' is for promote only, not {command}")
     message = get_input(environ, "message")
     token = get_input(environ, "token") or environ.get("GITHUB_TOKEN", "").strip()
     provider = get_input(environ, "provider").lower()
@@ -194,6 +197,8 @@ def build_argv(environ: Mapping[str, str]) -> list[str]:
             argv.append("--dry-run")
         if push:
             argv.append("--push")
+    if force:
+        argv.append("--force")
     return argv
 
 

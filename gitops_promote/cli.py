@@ -28,6 +28,7 @@ from .errors import (
     Interrupted,
     UsageError,
 )
+from .gates import CommitChecks
 from .provider import repository_from_remote
 from .publish import Publisher
 from .workspace import Workspace
@@ -235,6 +236,18 @@ def _publisher(
         team_reviewers=gh.team_reviewers,
         draft=gh.draft,
     )
+
+
+def _checks_reader(publisher: Publisher) -> Callable[[str], CommitChecks] | None:
+    """With the github provider: read a commit's statuses and check runs (the checks gate)."""
+    provider, repository = publisher.provider, publisher.repository
+    if provider is None or not repository:
+        return None
+    from .github import GithubProvider
+
+    if not isinstance(provider, GithubProvider):
+        return None
+    return lambda sha: provider.commit_checks(repository, sha)
 
 
 _provider_option = click.option(
@@ -469,6 +482,12 @@ def diff(
     type=click.Path(dir_okay=False, writable=True),
     help="Write the pull request title here (local provider).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Promote over a held target (a rollback in place) and closed gates; the commit "
+    "and the pull request say what was overridden.",
+)
 @_provider_option
 @_token_option
 @click.pass_obj
@@ -483,10 +502,16 @@ def promote(
     message: str | None,
     pr_body_file: str | None,
     pr_title_file: str | None,
+    force: bool,
     provider: str | None,
     token: str | None,
 ) -> int:
-    """Commit the promotion on its branch and open or update the pull request."""
+    """Commit the promotion on its branch and open or update the pull request.
+
+    A target whose current version is a rollback is held: promoting it alone is refused, with
+    --all (or several services) it is skipped and listed as held. Gates of the promotion
+    (soak, checks) must be open. --force goes through both.
+    """
     from . import promotion
 
     ws = opts.workspace()
@@ -500,6 +525,8 @@ def promote(
         dry_run=dry_run,
         message=message,
         publisher=publisher,
+        force=force,
+        checks=_checks_reader(publisher),
     )
     data = render.promotion_json(res)
     data["pr_title"] = res.title

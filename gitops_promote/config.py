@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, GitopsPromoteError
+from .gates import Gates, GateSpecError, parse_gates
 from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
 from .presets import AUTO, AUTO_CANDIDATES, PRESETS, select_preset
@@ -66,6 +67,14 @@ class Config:
     services_exclude: tuple[str, ...] = ()
     #: for the ``auto`` preset: the config's own rules merged onto each candidate preset
     auto_rules: dict[str, RuleSet] = field(default_factory=dict, compare=False, hash=False)
+    #: the gates of each promotion that has some (SPEC section 9): ``(source, target) -> Gates``
+    gates: dict[tuple[str, str], Gates] = field(default_factory=dict, compare=False, hash=False)
+    #: ``holds: false`` turns holds off: a rolled-back target is promoted like any other
+    holds: bool = True
+
+    def gates_for(self, source: str, target: str) -> Gates:
+        """The gates of the promotion ``source -> target`` (``Gates()`` when it has none)."""
+        return self.gates.get((source, target), Gates())
 
     def env(self, name: str) -> Environment:
         for e in self.environments:
@@ -106,6 +115,7 @@ _TOP_KEYS = (
     "github",
     "service",
     "services",
+    "holds",
 )
 _ENV_KEYS = ("path", "base_branch", "spec", "aliases")
 _SERVICES_KEYS = ("include", "exclude")
@@ -125,15 +135,22 @@ class _Reader:
         self.file = file
 
     def fail(self, path: tuple[str | int, ...], message: str) -> ConfigError:
-        line: int | None = None
+        """The error at the nearest node of ``path`` written in the file: ``file:line:col``."""
         probe = path
-        while line is None and probe:
+        while probe:
             try:
-                line = self.doc.line_of(0, probe)
+                node = self.doc.node_at(0, probe)
             except (KeyError, IndexError, TypeError):
-                line = None
+                node = None
+            if node is not None:
+                at = node.key.start if node.key is not None else node.dash
+                at = node.content if at < 0 else at
+                tree = self.doc.tree
+                return ConfigError(
+                    message, file=self.file, line=tree.line(at) + 1, column=tree.col(at) + 1
+                )
             probe = probe[:-1]
-        return ConfigError(message, file=self.file, line=line or 1)
+        return ConfigError(message, file=self.file, line=1)
 
     def mapping(
         self, value: Any, path: tuple[str | int, ...], what: str, keys: tuple[str, ...] | None
@@ -203,11 +220,41 @@ def _check_env_path(reader: _Reader, text: str, at: tuple[str | int, ...], name:
     return "/".join(parts)
 
 
-def _parse_promotion(reader: _Reader, text: Any, at: tuple[str | int, ...]) -> tuple[str, str]:
-    if not isinstance(text, str) or "->" not in text:
-        raise reader.fail(at, f"a promotion must look like 'staging->prod', not {text!r}")
-    left, _, right = text.partition("->")
-    return left.strip(), right.strip()
+_PROMOTION_HINT = "'staging->prod' or {from: staging, to: prod, soak: 2h, checks: success}"
+
+
+def _parse_promotion(
+    reader: _Reader, item: Any, at: tuple[str | int, ...], names: Sequence[str]
+) -> tuple[str, str, Gates]:
+    """One item of ``promotions``: ``a->b``, or a mapping ``{from, to}`` with gates."""
+    if isinstance(item, dict):
+        for key in ("from", "to"):
+            if key not in item:
+                raise reader.fail(at, f"a promotion mapping needs '{key}': {_PROMOTION_HINT}")
+        src = reader.string(item["from"], (*at, "from"), "a promotion's 'from'").strip()
+        dst = reader.string(item["to"], (*at, "to"), "a promotion's 'to'").strip()
+        shown = f"{src}->{dst}"
+        try:
+            gates = parse_gates(item)
+        except GateSpecError as exc:
+            where = (*at, exc.key) if exc.key is not None and exc.key in item else at
+            raise reader.fail(where, f"promotion {shown}: {exc.message}") from None
+    elif isinstance(item, str) and "->" in item:
+        left, _, right = item.partition("->")
+        src, dst, shown, gates = left.strip(), right.strip(), item, Gates()
+    else:
+        raise reader.fail(at, f"a promotion must look like {_PROMOTION_HINT}, not {item!r}")
+    for env_name in (src, dst):
+        if env_name not in names:
+            gated = " (its gates apply to no allowed promotion)" if gates else ""
+            raise reader.fail(
+                at,
+                f"promotion {shown!r} names unknown environment {env_name!r} "
+                f"(known: {', '.join(names)}){gated}",
+            )
+    if src == dst:
+        raise reader.fail(at, f"promotion {shown!r} goes from an environment to itself")
+    return src, dst, gates
 
 
 def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) -> RuleSet:
@@ -352,27 +399,30 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     names = [e.name for e in environments]
 
     promotions: list[tuple[str, str]] = []
+    gates: dict[tuple[str, str], Gates] = {}
     if "promotions" in raw and raw["promotions"] is not None:
         if not isinstance(raw["promotions"], list):
             raise reader.fail(
                 ("promotions",), "promotions must be a list like [dev->staging, staging->prod]"
             )
-        for i, text in enumerate(raw["promotions"]):
-            src, dst = _parse_promotion(reader, text, ("promotions", i))
-            for env_name in (src, dst):
-                if env_name not in names:
-                    raise reader.fail(
-                        ("promotions", i),
-                        f"promotion {text!r} names unknown environment {env_name!r} "
-                        f"(known: {', '.join(names)})",
-                    )
-            if src == dst:
+        for i, item in enumerate(raw["promotions"]):
+            src, dst, found = _parse_promotion(reader, item, ("promotions", i), names)
+            if (src, dst) in promotions:
                 raise reader.fail(
-                    ("promotions", i), f"promotion {text!r} goes from an environment to itself"
+                    ("promotions", i),
+                    f"promotion {src}->{dst} is listed twice: give it once, with all its gates",
                 )
             promotions.append((src, dst))
+            if found:
+                gates[(src, dst)] = found
     else:
         promotions = list(itertools.pairwise(names))
+
+    holds = raw.get("holds", True)
+    if not isinstance(holds, bool):
+        raise reader.fail(
+            ("holds",), f"holds must be true or false, not {_type_name(holds)} {holds!r}"
+        )
 
     preset = raw.get("preset", DEFAULT_PRESET)
     if preset not in PRESETS and preset != AUTO:
@@ -439,6 +489,8 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         services_include=include,
         services_exclude=exclude,
         auto_rules=auto_rules,
+        gates=gates,
+        holds=holds,
     )
 
 

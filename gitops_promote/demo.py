@@ -158,8 +158,20 @@ STEPS: list[tuple[str, list[str]]] = [
     ),
     (
         "Promote: the edit is committed on a promotion branch (the working tree is not "
-        "touched) and the pull request title and body are written out.",
-        ["promote", "inference", "--from", "staging", "--to", "prod", "--provider", "local"],
+        "touched) and the pull request title and body are written out. prod's current version "
+        "is a rollback, so prod is held: --force replaces it, and the commit and the pull "
+        "request say so.",
+        [
+            "promote",
+            "inference",
+            "--from",
+            "staging",
+            "--to",
+            "prod",
+            "--provider",
+            "local",
+            "--force",
+        ],
     ),
     ("@merge", []),
     (

@@ -42,6 +42,8 @@ class Version:
     path: str
     blob: str
     trailers: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: committer date (ISO 8601): when the version landed on its branch; ``date`` is the author's
+    committed: str = ""
 
     @property
     def label(self) -> str:
@@ -135,6 +137,7 @@ def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]
                 path=change.path,
                 blob=change.blob,
                 trailers=trailers,
+                committed=change.committed or change.date,
             )
         )
     return result

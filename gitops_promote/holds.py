@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .history import Version
-from .messages import RESTORES
+from .messages import FORCED, RESTORES
 
 __all__ = ["FORCED_TRAILER", "Hold", "find_hold"]
 
 #: Trailer of a promote commit that went through a hold or a gate with ``--force``.
-FORCED_TRAILER = "Gitops-Promote-Forced"
+FORCED_TRAILER = FORCED
 
 
 @dataclass(frozen=True)

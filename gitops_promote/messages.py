@@ -13,6 +13,8 @@ BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 KIND = "Gitops-Promote-Kind"
 RESTORES = "Gitops-Promote-Restores"
 SOURCE = "Gitops-Promote-Source"
+#: A promote that went through a hold or a closed gate with ``--force`` (one trailer per override).
+FORCED = "Gitops-Promote-Forced"
 
 
 def compose(subject: str, body: str | None, trailers: Sequence[tuple[str, str]]) -> str:
@@ -76,10 +78,12 @@ def promote_message(
     source_sha: str,
     target_env: str,
     body: str | None,
+    forced: Sequence[str] = (),
 ) -> str:
-    """``promote(api): staging v7 -> prod`` with the Source trailer."""
+    """``promote(api): staging v7 -> prod`` with the Source trailer, and one
+    ``Gitops-Promote-Forced`` trailer per hold or gate that ``--force`` overrode."""
+    trailers = [(KIND, "promote"), (SOURCE, f"{source_env} {source_version} {source_sha}")]
+    trailers += [(FORCED, " ".join(reason.split())) for reason in forced]
     return compose(
-        f"promote({service}): {source_env} {source_version} -> {target_env}",
-        body,
-        [(KIND, "promote"), (SOURCE, f"{source_env} {source_version} {source_sha}")],
+        f"promote({service}): {source_env} {source_version} -> {target_env}", body, trailers
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .envvars import env_items
 from .errors import GitopsPromoteError, RefusedError
-from .history import versions
+from .gates import GateResult, closed, evaluate, parse_date
+from .history import Version, versions
+from .holds import Hold, find_hold
 from .layout import env_patterns
 from .plan import plan_promotion
 from .pointer import RulePath
@@ -135,6 +138,7 @@ class Cell:
     image: str | None
     sha: str | None
     error: str | None = None
+    hold: Hold | None = None  # the current version is a rollback: promote leaves it alone
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,8 @@ class Drift:
     pending: int  # differences a promote would write
     attention: int
     error: str | None = None
+    #: the promotion's gates that are still closed for the source's current version
+    gates: tuple[GateResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,11 +165,15 @@ class StatusResult:
     services: list[ServiceStatus]
 
 
-def status(ws: Workspace) -> StatusResult:
-    """One batch read per environment, one parse per spec, one ``git log`` per spec."""
+def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
+    """One batch read per environment, one parse per spec, one ``git log`` per spec.
+
+    ``now`` is the clock of the soak gates (default: the current time).
+    """
     envs = list(ws.config.env_names)
     docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
     cells: dict[tuple[str, str], Cell] = {}
+    current: dict[tuple[str, str], Version] = {}
     for env in envs:
         environment = ws.config.env(env)
         commit = ws.branch_tip(ws.base_branch(environment))
@@ -175,6 +185,9 @@ def status(ws: Workspace) -> StatusResult:
                 continue
             found = versions(ws.repo, path, commit)
             last = found[-1] if found else None
+            if last is not None:
+                current[(env, service)] = last
+            hold = find_hold(env, service, found) if ws.config.holds else None
             image = error = None
             try:
                 parsed = parse_spec(content, path).documents()
@@ -184,7 +197,7 @@ def status(ws: Workspace) -> StatusResult:
                 docs[(env, service)] = exc
                 error = str(exc)
             cells[(env, service)] = Cell(
-                last.label if last else None, image, last.sha if last else None, error
+                last.label if last else None, image, last.sha if last else None, error, hold
             )
     rows = []
     for service in sorted({s for _, s in cells}):
@@ -200,7 +213,8 @@ def status(ws: Workspace) -> StatusResult:
             try:
                 plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
                 applied = sum(1 for c in plan.changes if c.applied)
-                drift.append(Drift(src, dst, applied, len(plan.attention)))
+                shut = _closed_gates(ws, src, dst, current.get((src, service)), applied, now)
+                drift.append(Drift(src, dst, applied, len(plan.attention), None, shut))
             except GitopsPromoteError as exc:  # added: fail refuses; status still reports
                 drift.append(Drift(src, dst, 0, 0, str(exc)))
         row = {env: cells.get((env, service)) for env in envs}
@@ -208,6 +222,19 @@ def status(ws: Workspace) -> StatusResult:
     if not cells:
         raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
     return StatusResult(envs, rows)
+
+
+def _closed_gates(
+    ws: Workspace, src: str, dst: str, source: Version | None, pending: int, now: datetime | None
+) -> tuple[GateResult, ...]:
+    """The gates of ``src -> dst`` still closed for a pending promotion (checks are not read
+    here: without GitHub they show as unknown)."""
+    gates = ws.config.gates_for(src, dst)
+    if not gates or not pending or source is None:
+        return ()
+    since = parse_date(source.committed or source.date) if gates.soak is not None else None
+    moment = now if now is not None else datetime.now(timezone.utc)
+    return closed(evaluate(gates, since=since, now=moment))
 
 
 def _no_spec(ws: Workspace) -> str:

@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .overrides import Override, overrides_md
 from .plan import MISSING, Change
 
 if TYPE_CHECKING:
+    from .holds import Hold
     from .promotion import PromotionResult, ServicePromotion
 
 ARROW = " → "
@@ -811,9 +813,18 @@ def _attention_section(
     return [*out, "", *_new_specs(reviews, source_env)]
 
 
-def sections(source_env: str, target_env: str, services: Sequence[ServicePromotion]) -> list[str]:
-    """The body without its hidden marker and footer (the job summary shows the same)."""
+def sections(
+    source_env: str,
+    target_env: str,
+    services: Sequence[ServicePromotion],
+    *,
+    held: Sequence[Hold] = (),
+    forced: Sequence[Override] = (),
+) -> list[str]:
+    """The body without its hidden marker and footer (the job summary shows the same): the
+    services held in the target and what ``--force`` overrode come right after the counts."""
     reviews = [review(sp, source_env, target_env) for sp in services]
+    overridden = overrides_md(held, forced)
     if len(reviews) == 1:
         r = reviews[0]
         out = [
@@ -829,6 +840,7 @@ def sections(source_env: str, target_env: str, services: Sequence[ServicePromoti
             ]
         else:
             out += [f"{_counts(reviews)} — {_from_to(r, source_env, target_env)}", ""]
+        out += overridden
         out += _attention_section(reviews, source_env, target_env, service=False)
         out += _service_sections(r, source_env, target_env, h="###")
         if r.sp.writes:
@@ -841,6 +853,7 @@ def sections(source_env: str, target_env: str, services: Sequence[ServicePromoti
         "",
         f"{_counts(reviews)} — {len(moving)} of {len(reviews)} services change",
         "",
+        *overridden,
     ]
     if moving:
         out += ["| Service | Ships | Changes |", "|---|---|---|"]
@@ -866,12 +879,18 @@ def sections(source_env: str, target_env: str, services: Sequence[ServicePromoti
 
 
 def body(
-    source_env: str, target_env: str, services: Sequence[ServicePromotion], branch: str
+    source_env: str,
+    target_env: str,
+    services: Sequence[ServicePromotion],
+    branch: str,
+    *,
+    held: Sequence[Hold] = (),
+    forced: Sequence[Override] = (),
 ) -> str:
     """The pull request body."""
     names = " ".join(sp.service for sp in services)
     out = [f"<!-- gitops-promote: {source_env}->{target_env} {names} -->"]
-    out += sections(source_env, target_env, services)
+    out += sections(source_env, target_env, services, held=held, forced=forced)
     out.append(f"<sub>Opened by gitops-promote from branch {code(branch)}.</sub>")
     return "\n".join(out) + "\n"
 
@@ -905,5 +924,10 @@ def job_summary(res: PromotionResult, command: str) -> str:
             note = f"> **Pull request [#{pub.pr.number}]({pub.pr.url}) {verb}** · {where_to}."
         else:
             note = f"> {where_to}; no pull request (local provider)."
-    out = [note, "", *sections(res.source_env, res.target_env, res.services)]
+    held = () if command == "diff" else res.held
+    out = [
+        note,
+        "",
+        *sections(res.source_env, res.target_env, res.services, held=held, forced=res.forced),
+    ]
     return "\n".join(_trim(out)) + "\n"

@@ -1,22 +1,36 @@
 """``diff`` and ``promote``: plan each service under the rules, edit the target spec minimally,
-commit on the promotion branch and open or update the pull request."""
+commit on the promotion branch and open or update the pull request.
+
+Holds and gates (SPEC section 9) stand between the plan and the commit: a target whose current
+version is a rollback is held (a promote of it alone refuses, a promote of several skips it), and
+the promotion's gates (``soak``, ``checks``) must be open for every service that would change.
+``force`` goes through both and records what it overrode (commit trailers, pull request body).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from . import messages
 from .apply import apply_plan
 from .data import MISSING
-from .errors import UsageError
+from .errors import GitopsPromoteError, RefusedError, UsageError
+from .gates import CHECKS, CommitChecks, GateResult, Gates, closed, evaluate, parse_date, refusal
 from .history import Version, versions
+from .holds import Hold, find_hold
+from .overrides import Override, of_gate, of_hold
 from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
 from .workspace import SpecRef, Workspace, parse_spec
+
+#: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
+#: provider's ``commit_checks`` for the promotion's repository.
+ChecksReader = Callable[[str], CommitChecks]
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,12 @@ class ServicePromotion:
     plan: Plan
     old_bytes: bytes | None  # None: the target environment has no spec yet
     new_bytes: bytes
+    #: the target's hold: its current version is a rollback (None with ``holds: false``)
+    hold: Hold | None = None
+    #: the promotion's gates evaluated for the source version (when the service would change)
+    gates: tuple[GateResult, ...] = ()
+    #: what ``--force`` overrode for this service (a hold, closed gates)
+    forced: tuple[Override, ...] = ()
 
     @property
     def writes(self) -> bool:
@@ -49,10 +69,17 @@ class PromotionResult:
     dry_run: bool = True
     published: Published | None = None
     closed: PullRequestRef | None = None
+    #: held targets: skipped by this promote (for ``diff``: that a promote would not replace)
+    held: tuple[Hold, ...] = ()
 
     @property
     def writes(self) -> bool:
         return any(s.writes for s in self.services)
+
+    @property
+    def forced(self) -> tuple[Override, ...]:
+        """Every hold and gate that ``--force`` overrode, service by service."""
+        return tuple(o for s in self.services for o in s.forced)
 
 
 def branch_name(source: str, target: str, services: Sequence[str], all_services: bool) -> str:
@@ -93,7 +120,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
         return ServicePromotion(
             service, source, target, src_versions[-1], None, plan, None, src_bytes
-        )
+        )  # a new spec has no history, so no hold
     ws.repo.safe_path(target.path)
     tgt_doc = parse_spec(target.content, target.path)
     plan = plan_promotion(
@@ -114,6 +141,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         plan,
         target.content,
         new_bytes,
+        find_hold(target_env, service, tgt_versions) if ws.config.holds else None,
     )
 
 
@@ -136,20 +164,21 @@ def _select_services(
     return seen
 
 
-def diff(
+def _result(
     ws: Workspace,
-    services: Sequence[str],
     source_env: str,
     target_env: str,
+    names: Sequence[str],
+    all_services: bool,
+    plans: list[ServicePromotion],
+    held: Sequence[Hold],
     *,
-    all_services: bool = False,
+    held_in_body: bool = True,
 ) -> PromotionResult:
-    """What a promote would do; writes nothing."""
-    ws.check_promotion(source_env, target_env)
-    names = _select_services(ws, services, all_services, source_env)
-    plans = [plan_service(ws, s, source_env, target_env) for s in names]
     branch = branch_name(source_env, target_env, names, all_services)
     base_branch = ws.base_branch(ws.config.env(target_env))
+    forced = [o for sp in plans for o in sp.forced]
+    body_held = held if held_in_body else ()
     return PromotionResult(
         source_env,
         target_env,
@@ -157,8 +186,115 @@ def diff(
         branch,
         base_branch,
         pr_title(source_env, target_env, plans),
-        pr_body(source_env, target_env, plans, branch),
+        pr_body(source_env, target_env, plans, branch, held=body_held, forced=forced),
+        held=tuple(held),
     )
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(timezone.utc)
+
+
+def gate_results(
+    sp: ServicePromotion, gates: Gates, now: datetime, checks: CommitChecks | None
+) -> tuple[GateResult, ...]:
+    """The gates of a promotion for ``sp``'s source version (its commit date on its branch)."""
+    version = sp.source_version
+    since = parse_date(version.committed or version.date) if gates.soak is not None else None
+    return evaluate(gates, since=since, now=now, checks=checks)
+
+
+def diff(
+    ws: Workspace,
+    services: Sequence[str],
+    source_env: str,
+    target_env: str,
+    *,
+    all_services: bool = False,
+    now: datetime | None = None,
+) -> PromotionResult:
+    """What a promote would do; writes nothing. Held targets are planned and listed as held; the
+    soak gate is evaluated at ``now`` (default: the current time); a checks gate is not read."""
+    ws.check_promotion(source_env, target_env)
+    names = _select_services(ws, services, all_services, source_env)
+    plans = [plan_service(ws, s, source_env, target_env) for s in names]
+    gates = ws.config.gates_for(source_env, target_env)
+    if gates:
+        moment = _now(now)
+        plans = [
+            replace(sp, gates=gate_results(sp, gates, moment, None)) if sp.writes else sp
+            for sp in plans
+        ]
+    held = [sp.hold for sp in plans if sp.hold is not None]
+    # The body previews the pull request of what is planned: held services are in it with their
+    # differences, so they are listed as held in the result, not as skipped in the body.
+    return _result(ws, source_env, target_env, names, all_services, plans, held, held_in_body=False)
+
+
+def _pass_holds(
+    plans: list[ServicePromotion], single: bool, force: bool
+) -> tuple[list[ServicePromotion], list[Hold]]:
+    """The services to promote and the holds skipped: a held target alone refuses, among several
+    it is skipped; with ``force`` it is promoted and the hold recorded as overridden."""
+    held = [sp.hold for sp in plans if sp.hold is not None]
+    if not held:
+        return plans, []
+    if force:
+        return [
+            replace(sp, forced=(of_hold(sp.hold),)) if sp.hold is not None else sp for sp in plans
+        ], []
+    if single:
+        raise RefusedError(held[0].message)
+    return [sp for sp in plans if sp.hold is None], held
+
+
+def _pass_gates(
+    plans: list[ServicePromotion],
+    gates: Gates,
+    source_env: str,
+    target_env: str,
+    *,
+    now: datetime,
+    checks: ChecksReader | None,
+    force: bool,
+) -> list[ServicePromotion]:
+    """Evaluate the promotion's gates for each service that would change; refuse (one line) when
+    one is closed, unless ``force``, which records each closed gate as overridden."""
+    out: list[ServicePromotion] = []
+    refusals: list[str] = []
+    for sp in plans:
+        if not sp.writes:
+            out.append(sp)
+            continue
+        read: CommitChecks | None = None
+        unread: GateResult | None = None
+        if gates.checks is not None and checks is not None:
+            try:
+                read = checks(sp.source_version.sha)
+            except GitopsPromoteError as exc:
+                if not force:
+                    raise
+                unread = GateResult(CHECKS, False, "unknown", f"not read: {exc.message}")
+        results = gate_results(sp, gates, now, read)
+        if unread is not None:
+            results = tuple(unread if r.gate == CHECKS else r for r in results)
+        sp = replace(sp, gates=results)
+        if force:
+            sp = replace(
+                sp, forced=(*sp.forced, *(of_gate(sp.service, r) for r in closed(results)))
+            )
+        else:
+            subject = (
+                f"promoting {sp.service} from {source_env} {sp.source_version.label} "
+                f"to {target_env}"
+            )
+            reason = refusal(subject, results)
+            if reason:
+                refusals.append(reason)
+        out.append(sp)
+    if refusals:
+        raise RefusedError(" | ".join(refusals))
+    return out
 
 
 def promote(
@@ -171,12 +307,32 @@ def promote(
     dry_run: bool = False,
     message: str | None = None,
     publisher: Publisher | None = None,
+    force: bool = False,
+    now: datetime | None = None,
+    checks: ChecksReader | None = None,
 ) -> PromotionResult:
-    """Commit the promotion on its branch and open or update its pull request."""
-    result = diff(ws, services, source_env, target_env, all_services=all_services)
+    """Commit the promotion on its branch and open or update its pull request.
+
+    Held targets and closed gates (SPEC section 9) refuse before anything is written, unless
+    ``force``. ``now`` is the clock of the soak gate (default: the current time); ``checks``
+    reads a source commit's statuses and check runs for the checks gate (``None``: they cannot
+    be read, so that gate stays closed).
+    """
+    ws.check_promotion(source_env, target_env)
+    names = _select_services(ws, services, all_services, source_env)
+    plans = [plan_service(ws, s, source_env, target_env) for s in names]
+    plans, held = _pass_holds(plans, len(names) == 1 and not all_services, force)
+    gates = ws.config.gates_for(source_env, target_env)
+    if gates:
+        plans = _pass_gates(
+            plans, gates, source_env, target_env, now=_now(now), checks=checks, force=force
+        )
+    result = _result(ws, source_env, target_env, names, all_services, plans, held)
     if dry_run:
         return result
     publisher = publisher or Publisher()
+    if not plans:
+        return replace(result, dry_run=False)  # every service is held: nothing to do
     if not result.writes:
         reason = (
             f"Closing: {target_env} already matches what promoting from {source_env} would "
@@ -200,6 +356,7 @@ def promote(
                     sp.source_version.sha,
                     target_env,
                     body,
+                    [o.trailer_value for o in sp.forced],
                 ),
             )
         )

@@ -17,6 +17,8 @@ from .workspace import SpecRef
 
 if TYPE_CHECKING:  # history loads GitPython: the type only, so --help stays fast
     from .history import Version
+    from .holds import Hold
+    from .overrides import Override
     from .promotion import ServicePromotion
 
 
@@ -47,10 +49,17 @@ def pr_title(source_env: str, target_env: str, services: Sequence[ServicePromoti
 
 
 def pr_body(
-    source_env: str, target_env: str, services: Sequence[ServicePromotion], branch: str
+    source_env: str,
+    target_env: str,
+    services: Sequence[ServicePromotion],
+    branch: str,
+    *,
+    held: Sequence[Hold] = (),
+    forced: Sequence[Override] = (),
 ) -> str:
-    """The pull request body, as a reviewer reads it: :func:`gitops_promote.prbody.body`."""
-    return prbody.body(source_env, target_env, services, branch)
+    """The pull request body, as a reviewer reads it: :func:`gitops_promote.prbody.body`;
+    the services skipped because their target is held, and what ``--force`` overrode."""
+    return prbody.body(source_env, target_env, services, branch, held=held, forced=forced)
 
 
 def diff_pr_body(message: str, diff: str, path: str) -> str:

@@ -213,6 +213,7 @@ def outputs_for(command: str, result: Mapping[str, Any]) -> dict[str, str]:
         "commit": commit,
         "version": version,
         "changed": "true" if commit else "false",
+        "held": " ".join(str(name) for name in result.get("held") or []),
         "json": json.dumps(result, indent=2, ensure_ascii=False, default=str),
     }
 
@@ -240,3 +241,5 @@ def report(command: str, result: Mapping[str, Any], summary_markdown: str) -> No
     if command in ("diff", "promote"):
         for line in attention_warnings(result):
             emit_annotation("warning", line, title="gitops-promote: needs attention")
+        for hold in result.get("holds") or []:
+            emit_annotation("notice", _text(hold.get("message")), title="gitops-promote: held")

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from gitops_promote import action
+from gitops_promote.cli import main as cli_main
 from gitops_promote.errors import UsageError
 
-from .action_harness import ActionHarness, ActionRun
+from .action_harness import ActionHarness, ActionRun, load_yaml, scalar
 from .git_http_server import GitHttpServer
 from .github_standin import GithubStandin
 from .gitrepo import GitRepo
@@ -105,6 +106,13 @@ def test_argv_promote_provider() -> None:
     ]
 
 
+def test_argv_promote_force() -> None:
+    base = {"command": "promote", "service": "all", "from": "staging", "to": "prod"}
+    assert argv(**base, force="true")[-1] == "--force"
+    assert "--force" not in argv(**base, force="false")
+    assert "--force" not in argv(**base)
+
+
 def test_argv_update_or_rollback_through_a_pull_request() -> None:
     got = argv(command="update", service="api", env="prod", set="/replicas=2", pr="true")
     pr_local = ["--pr", "--provider=local", "--push"]
@@ -151,6 +159,14 @@ def test_argv_is_verbose_when_the_runner_debugs() -> None:
         (
             {"command": "promote", "service": "a", "from": "b", "to": "c", "provider": "gitlab"},
             "must be github or local",
+        ),
+        (
+            {"command": "promote", "service": "a", "from": "b", "to": "c", "force": "yes"},
+            "input 'force' must be true or false, got 'yes'",
+        ),
+        (
+            {"command": "rollback", "service": "a", "env": "p", "version": "v1", "force": "true"},
+            "input 'force' is for promote only, not rollback",
         ),
         (
             {"command": "promote", "service": "a", "from": "b", "to": "c", "provider": "github"},
@@ -604,3 +620,65 @@ def test_status_through_the_action(harness: ActionHarness, gitops: GitRepo) -> N
     assert svc["envs"]["prod"]["version"] == "v2"
     assert run.outputs["changed"] == "false"
     assert "api" in run.summary
+
+
+# ------------------------------------------------------------------------ holds: the scheduled run
+
+SCHEDULED = Path(__file__).resolve().parent.parent / "examples" / "promote-scheduled.yml"
+
+
+def scheduled_inputs() -> dict[str, str]:
+    """The ``with:`` of the gitops-promote step of examples/promote-scheduled.yml."""
+    workflow = load_yaml(SCHEDULED)
+    assert "schedule" in workflow["on"]
+    (step,) = [
+        s
+        for job in workflow["jobs"].values()
+        for s in job["steps"]
+        if "gitops-promote" in str(s.get("uses", ""))
+    ]
+    return {k: scalar(v) for k, v in step["with"].items()}
+
+
+def test_scheduled_promotion_leaves_a_rolled_back_prod_alone(
+    harness: ActionHarness,
+    gitops: GitRepo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """examples/promote-scheduled.yml through action.yml: prod/api was rolled back, so the run
+    promotes web and reports api as held (outputs, JSON, notice, job summary)."""
+    gitops.commit(
+        {
+            "envs/staging/web.yaml": "name: web\nimage:\n  image_uri: web:2.0.0\nreplicas: 1\n",
+            "envs/prod/web.yaml": "name: web\nimage:\n  image_uri: web:1.0.0\nreplicas: 4\n",
+        },
+        "Add web",
+    )
+    with monkeypatch.context() as m:
+        m.setenv("GIT_AUTHOR_NAME", "Marco Rossi")
+        m.setenv("GIT_AUTHOR_DATE", "2026-10-08T09:30:00+00:00")
+        rolled = cli_main(["--repo", str(gitops.path), "rollback", "api", "--env", "prod",
+                           "--to", "v1"])  # fmt: skip
+    assert rolled == 0, capsys.readouterr().err
+    gitops.git("push", "-q", "origin", "main")
+    inputs = scheduled_inputs()
+    assert inputs == {"command": "promote", "service": "all", "from": "staging", "to": "prod"}
+
+    run = run_action(harness, gitops, **inputs)
+
+    assert run.returncode == 0, explain(run)
+    assert run.outputs["held"] == "api"
+    result = json.loads(run.outputs["json"])
+    assert result["held"] == ["api"]
+    assert [s["service"] for s in result["services"]] == ["web"]
+    branch = "gitops-promote/staging-to-prod/all"
+    assert run.outputs["branch"] == branch and run.outputs["changed"] == "true"
+    assert remote_head(gitops, f"refs/heads/{branch}") == run.outputs["commit"]
+    assert gitops.show(branch, "envs/prod/api.yaml") == gitops.show("main", "envs/prod/api.yaml")
+    assert b"web:2.0.0" in gitops.show(branch, "envs/prod/web.yaml")
+    held = "prod/api is held: v3 rolls back to v1 (by Marco Rossi, 2026-10-08)"
+    (notice,) = run.annotations("notice")
+    assert notice.message.startswith(held) and notice.properties["title"] == "gitops-promote: held"
+    assert "### Held (1): not promoted" in run.summary
+    assert "- `api`: prod v3 rolls back to v1 (by Marco Rossi, 2026-10-08)" in run.summary

@@ -182,7 +182,10 @@ def test_examples_ask_for_the_least_permissions() -> None:
             if commands <= {"check", "history", "status", "diff"}:
                 assert perms == {"contents": "read"}, path.name
             elif "promote" in commands:
-                assert perms == {"contents": "write", "pull-requests": "write"}, path.name
+                writes = {"contents": "write", "pull-requests": "write"}
+                # a checks gate reads the source commit's statuses and check runs
+                gated = {**writes, "statuses": "read", "checks": "read"}
+                assert perms in (writes, gated), path.name
             else:
                 assert perms == {"contents": "write"}, path.name
 
@@ -232,8 +235,8 @@ def test_action_inputs_and_outputs_are_the_spec_contract() -> None:
         assert inputs[name].get("default") == default, name
     assert inputs["command"].get("required") is True
     extra = set(inputs) - set(spec_inputs)
-    assert extra == {"message", "pr", "provider"}, extra  # documented additions
+    assert extra == {"message", "pr", "provider", "force"}, extra  # documented additions
     assert list(action["outputs"]) == [
-        "pr-url", "pr-number", "branch", "commit", "version", "changed", "json",
+        "pr-url", "pr-number", "branch", "commit", "version", "changed", "held", "json",
     ]  # fmt: skip
     assert action["runs"]["using"] == "composite"

@@ -192,6 +192,7 @@ def test_status_shows_versions_images_and_drift(
         "version": "v3",
         "image": "ghcr.io/acme/api:1.2.0",
         "sha": repo.git("log", "-1", "--format=%H", "--", "envs/prod/api.yaml"),
+        "held": False,
     }
     assert api["envs"]["staging"]["version"] == "v2"
     drift = {(d["from"], d["to"]): d for d in api["drift"]}

@@ -236,6 +236,7 @@ def test_layout_flux_helmrelease_values(tmp_path: Path, capsys: pytest.CaptureFi
         "version": "v2",
         "image": "ghcr.io/stefanprodan/podinfo:6.6.0",
         "sha": repo.head(),
+        "held": False,
     }
     data = _promote(repo, "--all", "staging", "production", capsys)
     paths = _by_path(data["services"][0])

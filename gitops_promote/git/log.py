@@ -16,8 +16,9 @@ from .paths import norm_path
 from .read import current_branch, rev_parse
 from .remote import remote_url
 
-#: commit separator (0x1e), then sha, parents, author date, name, email and message, NUL-ended
-LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00"
+#: commit separator (0x1e), then sha, parents, author date, name, email, message and committer
+#: date (when the commit landed: what a soak gate measures), NUL-ended
+LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00%cI%x00"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class LogRecord:
     email: str
     message: str
     changes: tuple[PathChange, ...]
+    committed: str = ""  # committer date, ISO 8601
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class FileChange:
     path: str
     old_blob: str | None
     blob: str | None
+    committed: str = ""  # committer date, ISO 8601
 
 
 def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
@@ -125,6 +128,7 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
             path=c.path,
             old_blob=c.old_blob,
             blob=c.blob,
+            committed=r.committed,
         )
         for r in records
         for c in r.changes
@@ -222,6 +226,7 @@ def parse_log(data: bytes) -> list[LogRecord]:
         author = field()
         email = field()
         message = field()
+        committed = field()
         changes: list[PathChange] = []
         while True:
             while pos < n and data[pos] in (0, 0x0A):
@@ -244,5 +249,7 @@ def parse_log(data: bytes) -> list[LogRecord]:
             first = field()
             old_path, path = (first, field()) if status in ("R", "C") else (None, first)
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
-        records.append(LogRecord(sha, parents, date, author, email, message, tuple(changes)))
+        records.append(
+            LogRecord(sha, parents, date, author, email, message, tuple(changes), committed)
+        )
     return records

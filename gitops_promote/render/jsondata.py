@@ -128,6 +128,7 @@ def service_promotion_json(sp: ServicePromotion) -> dict[str, Any]:
         "changed": [change_json(c) for c in sp.plan.changed],
         "retained": [change_json(c) for c in sp.plan.retained],
         "attention": [change_json(c) for c in sp.plan.attention],
+        "gates": [r.to_json() for r in sp.gates],
     }
 
 
@@ -143,6 +144,9 @@ def promotion_json(res: PromotionResult) -> dict[str, Any]:
         "pr_url": fields["pr_url"],
         "pr_number": fields["pr_number"],
         "closed_pr_url": res.closed.url if res.closed else None,
+        "held": [h.service for h in res.held],
+        "holds": [h.to_json() for h in res.held],
+        "forced": [o.to_json() for o in res.forced],
     }
 
 
@@ -151,6 +155,9 @@ def promotion_json(res: PromotionResult) -> dict[str, Any]:
 
 def cell_json(cell: Cell) -> dict[str, Any]:
     out: dict[str, Any] = {"version": cell.version, "image": cell.image, "sha": cell.sha}
+    out["held"] = cell.hold is not None
+    if cell.hold is not None:
+        out["hold"] = cell.hold.to_json()
     if cell.error:
         out["error"] = cell.error
     return out
@@ -163,6 +170,7 @@ def drift_json(d: Drift) -> dict[str, Any]:
         "pending": d.pending,
         "attention": d.attention,
         "in_sync": d.pending == 0 and d.error is None,
+        "gates": [r.to_json() for r in d.gates],
     }
 
 

@@ -154,7 +154,10 @@ def promotion_text(res: PromotionResult) -> str:
         f"{found['changed']} changed, {found['retained']} retained, "
         f"{found['attention']} need attention"
     )
-    if not res.writes:
+    lines += hold_lines(res)
+    if not res.writes and not res.services:
+        lines.append(f"Nothing promoted: every service is held in {res.target_env}.")
+    elif not res.writes:
         lines.append(f"Nothing to promote: {res.target_env} already matches {res.source_env}.")
         if res.closed is not None:
             lines.append(f"Closed the stale pull request #{res.closed.number}: {res.closed.url}")
@@ -165,18 +168,35 @@ def promotion_text(res: PromotionResult) -> str:
     return "\n".join(lines)
 
 
+def hold_lines(res: PromotionResult) -> list[str]:
+    """``held: api: prod v11 rolls back to v5 (...)``, ``forced: ...`` (SPEC section 9)."""
+    lines = [f"held: {h.service}: {h.env} {h.what} (by {h.author}, {h.date})" for h in res.held]
+    if res.held:
+        lines.append("  (not promoted: a rollback is in place; --force replaces it)")
+    lines += [f"forced: {o.line}" for o in res.forced]
+    for sp in res.services:
+        lines += [
+            f"gate closed: {sp.service}: {r.gate}: {r.summary}"
+            for r in sp.gates
+            if not r.open and not sp.forced
+        ]
+    return lines
+
+
 def cell_word(cell: Cell | None) -> str:
     """One environment of one service: version and image, or why there is none."""
     if cell is None:
         return "-"
     if cell.error:
         return f"{cell.version or '-'} (invalid spec)"
-    return f"{cell.version or '-'} {cell.image or ''}".strip()
+    held = " held" if cell.hold is not None else ""
+    return f"{cell.version or '-'}{held} {cell.image or ''}".strip()
 
 
 def drift_word(d: Drift) -> str:
     state = "error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending"
-    return f"{d.source}->{d.target}: {state}"
+    shut = "".join(f" ({r.summary})" for r in d.gates)
+    return f"{d.source}->{d.target}: {state}{shut}"
 
 
 def status_text(res: StatusResult) -> str:
