@@ -81,7 +81,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     src_bytes = source.require()
-    src_doc = parse_spec(src_bytes, source.path)
+    src_doc = parse_spec(src_bytes, source.path, ws.config)
     src_versions = versions(ws.repo, source.path, source.commit)
     if target.content is None:
         plan = _new_service_plan(src_doc.documents(), source_env, target_env)
@@ -95,7 +95,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
             service, source, target, src_versions[-1], None, plan, None, src_bytes
         )
     ws.repo.safe_path(target.path)
-    tgt_doc = parse_spec(target.content, target.path)
+    tgt_doc = parse_spec(target.content, target.path, ws.config)
     plan = plan_promotion(
         src_doc.documents(),
         tgt_doc.documents(),

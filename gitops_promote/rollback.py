@@ -48,8 +48,8 @@ def keep_retained(
         preset=rules.preset,
         origins=rules.origins,
     )
-    old_doc = parse_spec(old, path)
-    cur_doc = parse_spec(current, path)
+    old_doc = parse_spec(old, path, ws.config)
+    cur_doc = parse_spec(current, path, ws.config)
     plan = plan_promotion(
         cur_doc.documents(),
         old_doc.documents(),

@@ -55,7 +55,7 @@ def update(
     spec = ws.spec(service, env)
     old_bytes = spec.require()
     ws.repo.safe_path(spec.path)
-    doc = parse_spec(old_bytes, spec.path)
+    doc = parse_spec(old_bytes, spec.path, ws.config)
     docs = doc.documents()
     edits = []
     changes: list[SetChange] = []
