@@ -397,7 +397,8 @@ def diff(
     from . import promotion
 
     res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
-    _emit(opts, "diff", render.promotion_json(res), render.promotion_text(res), lambda: res.body)
+    text = render.promotion_text(res, full=opts.verbose > 0)
+    _emit(opts, "diff", render.promotion_json(res), text, lambda: res.body)
     return EXIT_OK
 
 
@@ -447,7 +448,7 @@ def promote(
     )
     data = render.promotion_json(res)
     data["pr_title"] = res.title
-    text = render.promotion_text(res)
+    text = render.promotion_text(res, full=opts.verbose > 0)
     local = publisher.provider is None and res.writes and not dry_run
     if local and pr_body_file:
         with open(pr_body_file, "w", encoding="utf-8") as fh:
