@@ -1,6 +1,5 @@
 """SPEC section 2: a spec whose root is not a mapping is bad input (exit 2 naming the file)
-everywhere a spec is read for planning or editing; SPEC section 4: an unknown service gets a
-"did you mean" when a close name exists."""
+everywhere a spec is read for planning or editing."""
 
 from __future__ import annotations
 
@@ -112,18 +111,3 @@ def test_a_multi_document_preset_takes_several_documents_and_empty_ones(
     code, _, err = run(repo, "diff", "web", "--from", "staging", "--to", "prod", capsys=capsys)
     assert code == 2
     assert err == "error: envs/prod/web.yaml: the spec holds only empty documents, not a mapping\n"
-
-
-def test_an_unknown_service_gets_a_did_you_mean(
-    repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(repo, "diff", "apii", "--from", "staging", "--to", "prod", capsys=capsys)
-    assert code == 2
-    assert err == (
-        "error: service 'apii' has no spec in environment 'staging' (looked for "
-        "envs/staging/apii.yaml on branch main); did you mean 'api'?\n"
-    )
-    code, _, err = run(repo, "history", "ap", "--env", "prod", capsys=capsys)
-    assert code == 2 and err.endswith("; did you mean 'api'?\n")
-    code, _, err = run(repo, "history", "billing", "--env", "prod", capsys=capsys)
-    assert code == 2 and "did you mean" not in err

@@ -64,6 +64,15 @@ def update_text(res: UpdateResult) -> str:
 
 def rollback_text(res: RollbackResult) -> str:
     who = f"{res.env}/{res.service}"
+    if res.nothing_to_do and res.retained:
+        lines = [
+            f"{who}: nothing to roll back: every difference between {res.from_version} and "
+            f"{res.to_version} is in a path the rules retain, and --retain keeps them:"
+        ]
+        for c in res.retained:
+            current, old = elide_values(c.source, c.target, 30)
+            lines.append(f"  kept current {c.path}: {current} ({res.to_version}: {old})")
+        return "\n".join(lines)
     if res.nothing_to_do:
         return (
             f"{who} is already at the content of {res.to_version} ({res.from_version}): "
