@@ -31,6 +31,8 @@ class ServicePromotion:
     plan: Plan
     old_bytes: bytes | None  # None: the target environment has no spec yet
     new_bytes: bytes
+    target_docs: list[Any] | None = None  # the target's plain data, one value per document
+    multi_document: bool = False  # the rules read several documents (``patch`` is over them)
 
     @property
     def writes(self) -> bool:
@@ -92,14 +94,23 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
         return ServicePromotion(
-            service, source, target, src_versions[-1], None, plan, None, src_bytes
+            service,
+            source,
+            target,
+            src_versions[-1],
+            None,
+            plan,
+            None,
+            src_bytes,
+            multi_document=ws.config.rules_for(path, src_doc.documents()).multi_document,
         )
     ws.repo.safe_path(target.path)
     tgt_doc = parse_spec(target.content, target.path, ws.config)
+    rules = ws.config.rules_for(target.path, tgt_doc.documents())
     plan = plan_promotion(
         src_doc.documents(),
         tgt_doc.documents(),
-        ws.config.rules_for(target.path, tgt_doc.documents()),
+        rules,
         source_env=source_env,
         target_env=target_env,
     )
@@ -114,6 +125,8 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         plan,
         target.content,
         new_bytes,
+        tgt_doc.documents(),
+        rules.multi_document,
     )
 
 

@@ -61,8 +61,10 @@ def test_mappings_show_which_entries_differ() -> None:
 def test_values_that_fit_or_have_nothing_in_common() -> None:
     assert elide_values("a", "b", 10) == ("a", "b")
     assert elide_values(OLD, NEW, None) == (OLD, NEW)
-    assert elide_values(MISSING, OLD, 20) == ("(absent)", OLD[:19] + ELLIPSIS)
-    assert elide_values(3, {"k": OLD}, 10) == ("3", '{"k": "us…')
+    # nothing in common: cut at the end, the short side leaving its room to the other
+    assert elide_values(MISSING, OLD, 20) == ("(absent)", OLD[:31] + ELLIPSIS)
+    assert elide_values(3, {"k": OLD}, 10) == ("3", '{"k": "us-central1…')
+    assert elide_values("short", OLD, 31) == ("short", OLD)
 
 
 @given(

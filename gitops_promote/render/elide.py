@@ -16,6 +16,7 @@ from ..textfmt import ABSENT, value_text
 ELLIPSIS = "…"
 # Cut only where a reader sees a boundary: before one of these, so the shown part starts with it
 SEPARATORS = frozenset("/:@-=,; ")
+MIN_CUT = 4  # fewer characters than this are shown rather than cut
 
 
 def common_prefix(a: str, b: str) -> int:
@@ -77,9 +78,9 @@ def elide_pair(a: str, b: str, width: int) -> tuple[str, str]:
         if not fits(start, candidate):
             break
         keep = candidate
-    if start == 1:  # an ellipsis for one character saves nothing
+    if start < MIN_CUT:  # an ellipsis for a few characters hides more than it saves
         start = 0
-    if len(suffix) - keep == 1:
+    if len(suffix) - keep < MIN_CUT:
         keep = len(suffix)
     return shown(start, keep)
 
@@ -162,11 +163,22 @@ def _cut_end(text: str, width: int) -> str:
 def elide_values(a: Any, b: Any, width: int | None) -> tuple[str, str]:
     """Two plain values (``MISSING`` for absent) as one line each, for ``a -> b``.
 
-    ``width`` is the room for each; ``None`` shows them whole. Strings keep their differing
+    ``width`` is the room for each (a side that needs less leaves the rest to the other);
+    ``None`` shows them whole. Strings keep their differing
     part (:func:`elide_pair`); lists show the items that differ, mappings the entries that
     differ, with ``…`` for what both share; two values with nothing in common are cut at the end.
     """
     x, y = value_text(a), value_text(b)
-    if width is None or (len(x) <= width and len(y) <= width):
-        return x, y
+    if width is None or len(x) + len(y) <= 2 * width:
+        return x, y  # together they fit: a short side leaves its room to the other
+    if not _alike(a, b):
+        if len(x) <= width:
+            return x, _cut_end(y, 2 * width - len(x))
+        if len(y) <= width:
+            return _cut_end(x, 2 * width - len(y)), y
     return _inner(a, b, width, value_text)
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Both strings, both lists or both mappings: values with parts in common to cut."""
+    return any(isinstance(a, t) and isinstance(b, t) for t in (str, list, dict))
