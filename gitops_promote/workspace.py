@@ -240,19 +240,20 @@ def services_in(names: list[str]) -> list[str]:
     return sorted(set(out))
 
 
-def parse_spec(content: bytes, path: str, config: Config) -> YamlDoc:
+def parse_spec(content: bytes, path: str, config: Config | None = None) -> YamlDoc:
     """The one reading of a spec for planning or editing: valid YAML whose root is a mapping
-    (SPEC section 2). A list, a scalar, null, an empty file or a second document where the
-    rules read one is bad input (:class:`SpecError`, exit 2) naming the file and the line.
-    A multi-document spec may hold empty documents (a trailing ``---``) beside its mappings."""
+    (SPEC section 2). A list, a scalar, null, an empty file or (given the ``config`` whose
+    rules apply) a second document where the rules read one is bad input (:class:`SpecError`,
+    exit 2) naming the file and the line. A multi-document spec may hold empty documents (a
+    trailing ``---``) beside its mappings. Commands pass their workspace's config."""
     from .yamldoc import YamlDoc
 
     doc = YamlDoc.from_bytes(content, filename=path)
     docs = doc.documents()
     if not docs:
         raise SpecError("the spec is empty (no YAML document), not a mapping", file=path)
-    rules = config.rules_for(path, docs)
-    if len(docs) > 1 and not rules.multi_document:
+    rules = config.rules_for(path, docs) if config is not None else None
+    if len(docs) > 1 and rules is not None and not rules.multi_document:
         raise SpecError(
             f"the spec holds {len(docs)} YAML documents, but preset {rules.preset} reads one "
             "mapping: remove the second document or use a multi-document preset "

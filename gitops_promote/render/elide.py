@@ -1,8 +1,9 @@
 """Two values side by side on one terminal line: the part that differs stays whole, the part
 both share is cut to ``…`` when the pair does not fit.
 
-Pure functions over text and plain data (the pull request body has its own elision, tuned for
-Markdown tables, in :mod:`gitops_promote.prbody`).
+Pure functions over text and plain data. The pull request body has its own elision, tuned for
+Markdown table cells of a fixed size (:func:`gitops_promote.prbody.elide_pair`); this one fits a
+given terminal width, widening the kept context a segment at a time while it fits.
 """
 
 from __future__ import annotations
@@ -11,21 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..prbody import common_prefix
 from ..textfmt import ABSENT, value_text
 
 ELLIPSIS = "…"
 # Cut only where a reader sees a boundary: before one of these, so the shown part starts with it
 SEPARATORS = frozenset("/:@-=,; ")
 MIN_CUT = 4  # fewer characters than this are shown rather than cut
-
-
-def common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _cuts_left(text: str, limit: int) -> list[int]:
@@ -78,6 +71,16 @@ def elide_pair(a: str, b: str, width: int) -> tuple[str, str]:
         if not fits(start, candidate):
             break
         keep = candidate
+    while not (a[start:a_end] + suffix[:keep] and b[start:b_end] + suffix[:keep]):
+        # one side lost a part the other has: show some of what follows (or precedes) it
+        later = [k for k in keeps if k > keep]
+        earlier = [i for i in starts if i < start]
+        if later:
+            keep = later[0]
+        elif earlier:
+            start = earlier[0]
+        else:
+            break
     if start < MIN_CUT:  # an ellipsis for a few characters hides more than it saves
         start = 0
     if len(suffix) - keep < MIN_CUT:
