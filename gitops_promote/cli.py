@@ -454,13 +454,8 @@ def diff(
     from . import promotion
 
     res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
-    _emit(
-        opts,
-        "diff",
-        render.promotion_json(res),
-        render.promotion_text(res),
-        lambda: render.promotion_md(res, "diff"),
-    )
+    text = render.promotion_text(res, full=opts.verbose > 0)
+    _emit(opts, "diff", render.promotion_json(res), text, lambda: render.promotion_md(res, "diff"))
     return EXIT_OK
 
 
@@ -530,7 +525,7 @@ def promote(
     )
     data = render.promotion_json(res)
     data["pr_title"] = res.title
-    text = render.promotion_text(res)
+    text = render.promotion_text(res, full=opts.verbose > 0)
     local = publisher.provider is None and res.writes and not dry_run
     for path, content, what in (
         (pr_title_file, f"{res.title}\n", "title"),

@@ -190,7 +190,7 @@ def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
             hold = find_hold(env, service, found) if ws.config.holds else None
             image = error = None
             try:
-                parsed = parse_spec(content, path).documents()
+                parsed = parse_spec(content, path, ws.config).documents()
                 docs[(env, service)] = parsed
                 image = image_of(parsed, ws.config.rules_for(path, parsed))
             except GitopsPromoteError as exc:
@@ -278,7 +278,7 @@ def _read_working_specs(
             for service, rel in paths.items():
                 count += 1
                 try:
-                    specs[(env.name, service)] = parse_spec(contents[rel] or b"", rel)
+                    specs[(env.name, service)] = parse_spec(contents[rel] or b"", rel, ws.config)
                 except GitopsPromoteError as exc:
                     problems.append(Problem(exc.file or rel, exc.line, exc.message))
             continue
@@ -293,7 +293,9 @@ def _read_working_specs(
             count += 1
             try:
                 ws.repo.safe_path(rel)
-                specs[(env.name, service)] = parse_spec((ws.root / rel).read_bytes(), rel)
+                specs[(env.name, service)] = parse_spec(
+                    (ws.root / rel).read_bytes(), rel, ws.config
+                )
             except GitopsPromoteError as exc:
                 problems.append(Problem(exc.file or rel, exc.line, exc.message))
     if count == 0 and not problems:

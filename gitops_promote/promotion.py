@@ -51,6 +51,8 @@ class ServicePromotion:
     gates: tuple[GateResult, ...] = ()
     #: what ``--force`` overrode for this service (a hold, closed gates)
     forced: tuple[Override, ...] = ()
+    target_docs: list[Any] | None = None  # the target's plain data, one value per document
+    multi_document: bool = False  # the rules read several documents (``patch`` is over them)
 
     @property
     def writes(self) -> bool:
@@ -108,7 +110,7 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     src_bytes = source.require()
-    src_doc = parse_spec(src_bytes, source.path)
+    src_doc = parse_spec(src_bytes, source.path, ws.config)
     src_versions = versions(ws.repo, source.path, source.commit)
     if target.content is None:
         plan = _new_service_plan(src_doc.documents(), source_env, target_env)
@@ -119,14 +121,23 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
         return ServicePromotion(
-            service, source, target, src_versions[-1], None, plan, None, src_bytes
+            service,
+            source,
+            target,
+            src_versions[-1],
+            None,
+            plan,
+            None,
+            src_bytes,
+            multi_document=ws.config.rules_for(path, src_doc.documents()).multi_document,
         )  # a new spec has no history, so no hold
     ws.repo.safe_path(target.path)
-    tgt_doc = parse_spec(target.content, target.path)
+    tgt_doc = parse_spec(target.content, target.path, ws.config)
+    rules = ws.config.rules_for(target.path, tgt_doc.documents())
     plan = plan_promotion(
         src_doc.documents(),
         tgt_doc.documents(),
-        ws.config.rules_for(target.path, tgt_doc.documents()),
+        rules,
         source_env=source_env,
         target_env=target_env,
     )
@@ -142,6 +153,8 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         target.content,
         new_bytes,
         find_hold(target_env, service, tgt_versions) if ws.config.holds else None,
+        target_docs=tgt_doc.documents(),
+        multi_document=rules.multi_document,
     )
 
 

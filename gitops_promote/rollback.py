@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 
 from . import messages
 from .apply import apply_plan
-from .history import read_version, resolve_version
+from .history import read_version
 from .plan import Change, plan_promotion
 from .publish import Published, Publisher
 from .rules import RuleSet
-from .versioning import spec_versions, write_version
+from .versioning import choose_version, spec_versions, write_version
 from .workspace import Workspace, parse_spec
 
 
@@ -27,10 +27,10 @@ class RollbackResult:
     new_version: str | None
     commit: str | None
     diff: str
-    nothing_to_do: bool = False
+    nothing_to_do: bool = False  # the spec already has the content to restore
     dry_run: bool = False
     pushed: bool = False
-    retained: list[Change] = field(default_factory=list)
+    retained: list[Change] = field(default_factory=list)  # current values kept (--retain)
     published: Published | None = None
 
 
@@ -48,8 +48,8 @@ def keep_retained(
         preset=rules.preset,
         origins=rules.origins,
     )
-    old_doc = parse_spec(old, path)
-    cur_doc = parse_spec(current, path)
+    old_doc = parse_spec(old, path, ws.config)
+    cur_doc = parse_spec(current, path, ws.config)
     plan = plan_promotion(
         cur_doc.documents(),
         old_doc.documents(),
@@ -82,7 +82,7 @@ def rollback(
     ws.repo.safe_path(spec.path)
     found = spec_versions(ws, spec)
     current = found[-1]
-    chosen = resolve_version(found, to)
+    chosen = choose_version(ws, found, to)
     restored = read_version(ws.repo, chosen)
     kept: list[Change] = []
     if retain:

@@ -76,7 +76,7 @@ def update(
     spec = ws.spec(service, env)
     old_bytes = spec.require()
     ws.repo.safe_path(spec.path)
-    doc = parse_spec(old_bytes, spec.path)
+    doc = parse_spec(old_bytes, spec.path, ws.config)
     if patch is not None:
         edited, changes = _patched(doc, patch, spec.path)
     else:

@@ -3,6 +3,8 @@ write the next version. Core code: no click, no GitHub; git through the workspac
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import NotFoundError
@@ -19,6 +21,19 @@ def spec_versions(ws: Workspace, spec: SpecRef) -> list[Version]:
     if not found:
         raise NotFoundError(f"{spec.path} has no history on branch {spec.branch}")
     return found
+
+
+def choose_version(ws: Workspace, found: Sequence[Version], wanted: str) -> Version:
+    """The version ``wanted`` names (see :func:`resolve_version`); a sha that names no commit
+    of the repository at all is said to be just that."""
+    try:
+        return resolve_version(found, wanted)
+    except NotFoundError:
+        text = wanted.strip()
+        hexa = re.fullmatch(r"[0-9a-fA-F]{4,64}", text) and not text.isdigit()
+        if hexa and ws.repo.rev_parse(text) is None:
+            raise NotFoundError(f"there is no commit {text} in this repository") from None
+        raise
 
 
 # -- history / show ---------------------------------------------------------------------------
@@ -50,7 +65,7 @@ class ShowResult:
 def show(ws: Workspace, service: str, env: str, version: str | None) -> ShowResult:
     spec = ws.spec(service, env)
     found = spec_versions(ws, spec)
-    chosen = resolve_version(found, version) if version else found[-1]
+    chosen = choose_version(ws, found, version) if version else found[-1]
     return ShowResult(service, env, chosen, read_version(ws.repo, chosen))
 
 

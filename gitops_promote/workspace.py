@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .config import Config, Environment, load_config
-from .errors import NotFoundError, UsageError
+from .errors import NotFoundError, SpecError, UsageError
 from .layout import SERVICE_RE as _SERVICE_RE
 from .layout import SPEC_SUFFIXES, Found, Layout, valid_service
 
@@ -47,12 +48,14 @@ class SpecRef:
     commit: str
     path: str
     content: bytes | None
+    near: tuple[str, ...] = ()  # when there is no spec: services of the env with a close name
 
     def require(self) -> bytes:
         if self.content is None:
+            hint = f"; did you mean {' or '.join(map(repr, self.near))}?" if self.near else ""
             raise NotFoundError(
                 f"service {self.service!r} has no spec in environment {self.env.name!r} "
-                f"(looked for {self.path} on branch {self.branch})"
+                f"(looked for {self.path} on branch {self.branch}){hint}"
             )
         return self.content
 
@@ -156,7 +159,8 @@ class Workspace:
                 if tree[path] == _SYMLINK:
                     raise UsageError(_symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
-        return SpecRef(service, layout.env, layout.branch, commit, candidates[0], None)
+        near = difflib.get_close_matches(service, layout.services(tree).paths, n=3)
+        return SpecRef(service, layout.env, layout.branch, commit, candidates[0], None, tuple(near))
 
     def found(self, env_name: str) -> Found:
         """Services of an environment and their spec paths (at its base branch tip)."""
@@ -236,7 +240,56 @@ def services_in(names: list[str]) -> list[str]:
     return sorted(set(out))
 
 
-def parse_spec(content: bytes, path: str) -> YamlDoc:
+def parse_spec(content: bytes, path: str, config: Config | None = None) -> YamlDoc:
+    """The one reading of a spec for planning or editing: valid YAML whose root is a mapping
+    (SPEC section 2). A list, a scalar, null, an empty file or (given the ``config`` whose
+    rules apply) a second document where the rules read one is bad input (:class:`SpecError`,
+    exit 2) naming the file and the line. A multi-document spec may hold empty documents (a
+    trailing ``---``) beside its mappings. Commands pass their workspace's config."""
     from .yamldoc import YamlDoc
 
-    return YamlDoc.from_bytes(content, filename=path)
+    doc = YamlDoc.from_bytes(content, filename=path)
+    docs = doc.documents()
+    if not docs:
+        raise SpecError("the spec is empty (no YAML document), not a mapping", file=path)
+    rules = config.rules_for(path, docs) if config is not None else None
+    if len(docs) > 1 and rules is not None and not rules.multi_document:
+        raise SpecError(
+            f"the spec holds {len(docs)} YAML documents, but preset {rules.preset} reads one "
+            "mapping: remove the second document or use a multi-document preset "
+            "(kubernetes, kustomize, flux)",
+            file=path,
+            line=_line(doc, 1),
+        )
+    for index, value in enumerate(docs):
+        if isinstance(value, dict) or (value is None and len(docs) > 1):
+            continue
+        where = f"document {index + 1} of the spec" if len(docs) > 1 else "the spec"
+        raise SpecError(
+            f"{where} is {_kind_of_value(value)}, not a mapping",
+            file=path,
+            line=_line(doc, index),
+        )
+    if all(value is None for value in docs):
+        raise SpecError("the spec holds only empty documents, not a mapping", file=path)
+    return doc
+
+
+def _line(doc: YamlDoc, index: int) -> int | None:
+    """Where document ``index`` starts, when that is not simply the first line."""
+    line = doc.line_of(index, ())
+    return line if line is not None and line > 1 else None
+
+
+def _kind_of_value(value: object) -> str:
+    if value is None:
+        return "null (empty)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"a string ({value!r})" if len(value) <= 40 else "a string"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return f"a {type(value).__name__}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import jsonpatch
+
 from ..data import MISSING, Change
 from ..publish import Published
 
@@ -129,7 +131,28 @@ def service_promotion_json(sp: ServicePromotion) -> dict[str, Any]:
         "retained": [change_json(c) for c in sp.plan.retained],
         "attention": [change_json(c) for c in sp.plan.attention],
         "gates": [r.to_json() for r in sp.gates],
+        "patch": patch_json(sp),
     }
+
+
+def patch_json(sp: ServicePromotion) -> list[dict[str, Any]]:
+    """The RFC 6902 operations that turn the target's plain data into the promoted result (the
+    data the planner computed and the edited file is verified to hold).
+
+    With one-document rules the operations apply to the document (``/image/image_uri``); with
+    multi-document rules (``kubernetes``, ``kustomize``, ``flux``) to the list of documents in
+    file order (``/0/spec/replicas``, ``/2`` for a document added at the end). A spec the target
+    does not have yet is one ``add`` of the whole at ``""``.
+    """
+    result = jsonable(sp.plan.result)
+    target = None if sp.target_docs is None else jsonable(sp.target_docs)
+    if not sp.multi_document and len(result) == 1 and (target is None or len(target) == 1):
+        result = result[0]
+        target = None if target is None else target[0]
+    if target is None:
+        return [{"op": "add", "path": "", "value": result}]
+    ops: list[dict[str, Any]] = jsonpatch.make_patch(target, result).patch
+    return ops
 
 
 def promotion_json(res: PromotionResult) -> dict[str, Any]:

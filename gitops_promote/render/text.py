@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..data import Change
 from ..prtext import service_counts
 from ..publish import Published
 from ..textfmt import plural, short, table, value_text
+from .elide import elide_values
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..overview import Cell, CheckResult, Drift, StatusResult
@@ -80,6 +83,15 @@ def _reads_as_json(text: str) -> bool:
 
 def rollback_text(res: RollbackResult) -> str:
     who = f"{res.env}/{res.service}"
+    if res.nothing_to_do and res.retained:
+        lines = [
+            f"{who}: nothing to roll back: every difference between {res.from_version} and "
+            f"{res.to_version} is in a path the rules retain, and --retain keeps them:"
+        ]
+        for c in res.retained:
+            current, old = elide_values(c.source, c.target, 30)
+            lines.append(f"  kept current {c.path}: {current} ({res.to_version}: {old})")
+        return "\n".join(lines)
     if res.nothing_to_do:
         return (
             f"{who} is already at the content of {res.to_version} ({res.from_version}): "
@@ -120,20 +132,54 @@ def published_line(what: str, pub: Published, *, with_body: bool = True) -> str:
 
 
 _CATEGORY_LABEL = {"changed": "CHANGED", "retained": "RETAINED", "attention": "ATTENTION"}
+INDENT = "  "
+MIN_VALUE_WIDTH = 16  # a value never gets less room than this, however long its path
 
 
-def _change_row(c: Change, source_env: str, target_env: str) -> list[str]:
+def terminal_width() -> int:
+    """Columns of the terminal (``COLUMNS`` if set); 80 when stdout is not a terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _change_what(c: Change, source_env: str, target_env: str, room: int | None) -> str:
+    """What happens to one difference, its two values elided to share ``room`` (``None``:
+    whole values)."""
     if c.category == "retained":
-        theirs = value_text(c.source, 50)
-        what = f"{target_env} keeps {value_text(c.target, 50)} ({source_env}: {theirs})"
+        before, between, after = f"{target_env} keeps ", f" ({source_env}: ", ")"
+        first, second = c.target, c.source
     elif c.applied:
-        what = f"{value_text(c.target, 50)} -> {value_text(c.result, 50)}"
+        before, between, after = "", " -> ", ""
+        first, second = c.target, c.result
     else:
-        what = f"kept {value_text(c.target, 50)} ({source_env}: {value_text(c.source, 50)})"
-    return [_CATEGORY_LABEL[c.category], c.path or "/", what]
+        before, between, after = "kept ", f" ({source_env}: ", ")"
+        first, second = c.target, c.source
+    frame = len(before) + len(between) + len(after)
+    each = None if room is None else max((room - frame) // 2, MIN_VALUE_WIDTH)
+    x, y = elide_values(first, second, each)
+    return f"{before}{x}{between}{y}{after}"
 
 
-def promotion_text(res: PromotionResult) -> str:
+def _change_rows(
+    changes: Sequence[Change], source_env: str, target_env: str, width: int | None
+) -> list[str]:
+    """The table of a service's differences, each line fitting ``width`` where it can."""
+    labels = [_CATEGORY_LABEL[c.category] for c in changes]
+    paths = [c.path or "/" for c in changes]
+    room = None
+    if width is not None:
+        used = len(INDENT) + max(map(len, labels)) + 2 + max(map(len, paths)) + 2
+        room = width - used
+    rows = [
+        [label, path, _change_what(c, source_env, target_env, room)]
+        for label, path, c in zip(labels, paths, changes, strict=True)
+    ]
+    return [INDENT + r for r in table(["", "PATH", "WHAT HAPPENS"], rows)[1:]]
+
+
+def promotion_text(res: PromotionResult, *, width: int | None = None, full: bool = False) -> str:
+    """The plan of every service, one line per difference. Long values are cut to what
+    differs so each line fits ``width`` (default: the terminal's); ``full`` shows them whole."""
+    room = None if full else (width or terminal_width())
     lines = []
     for sp in res.services:
         tv = sp.target_version.label if sp.target_version else "new"
@@ -144,8 +190,7 @@ def promotion_text(res: PromotionResult) -> str:
         if not sp.plan.changes:
             lines.append("  no differences")
         else:
-            rows = [_change_row(c, res.source_env, res.target_env) for c in sp.plan.changes]
-            lines += ["  " + r for r in table(["", "PATH", "WHAT HAPPENS"], rows)[1:]]
+            lines += _change_rows(sp.plan.changes, res.source_env, res.target_env, room)
             for c in sp.plan.attention:
                 lines.append(f"  ! {c.path or '/'}: {c.reason}")
         lines.append("")
