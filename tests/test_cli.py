@@ -132,7 +132,11 @@ SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  port:
 
 
 def _web(repo: GitRepo, text: str = WEB) -> None:
-    repo.commit({"envs/prod/web.yaml": text}, "Add web")
+    files = {"envs/prod/web.yaml": text}
+    if text.count("\n---") > 0:  # several documents: a multi-document preset reads them
+        config = repo.read(".gitops-promote.yaml").decode()
+        files[".gitops-promote.yaml"] = config.replace("preset: truefoundry", "preset: kubernetes")
+    repo.commit(files, "Add web")
 
 
 def test_update_keeps_a_string_a_string_in_its_quoting_style(
