@@ -117,7 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("error: aborted", err=True)
         return EXIT_FAILED
     except click.ClickException as exc:
-        exc.show()
+        # one line, like every other error (click's usage errors add "Usage:" and "Try" lines)
+        message = " ".join(exc.format_message().split())
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            message = f"{message} (see {exc.ctx.command_path} --help)"
+        click.echo(f"error: {message}", err=True)
         return exc.exit_code if exc.exit_code else EXIT_USAGE
     except GitopsPromoteError as exc:
         if _state["verbose"]:

@@ -19,6 +19,16 @@ from .pointer import join, split
 
 Segment = str | int
 _DOC_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)/([^:/]+):(/.*)$")
+_INDEX_RE = re.compile(r"[0-9]+\Z")  # ASCII digits only: "²".isdigit() is true
+_INDEX_DIGITS = 12
+#: deeper paths are refused: a spec nests at most this deep (yamldoc's parser limit)
+MAX_SET_DEPTH = 200
+MAX_KEY_CHARS = 1024  # YAML's limit for an implicit (simple) key
+
+
+def _shown(text: str) -> str:
+    """The --set argument for a message, cut short when it is long."""
+    return repr(text) if len(text) <= 80 else repr(text[:60]) + f"... ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,17 @@ def parse_set(text: str) -> SetExpr:
             raise UsageError(f"--set {text!r}: {exc}") from None
     else:
         segments = tuple(path.split("."))
+    if len(segments) > MAX_SET_DEPTH:
+        raise UsageError(
+            f"--set {_shown(text)}: the path has {len(segments)} segments, more than "
+            f"the {MAX_SET_DEPTH} a spec may nest"
+        )
+    longest = max((len(s) for s in segments), default=0)
+    if longest > MAX_KEY_CHARS:
+        raise UsageError(
+            f"--set {_shown(text)}: a path segment of {longest} characters is longer than the "
+            f"{MAX_KEY_CHARS} YAML allows for a key"
+        )
     if not segments or any(s == "" for s in segments):
         raise UsageError(f"--set {text!r}: the path has an empty segment")
     return SetExpr(text, kind, name, segments, value)
@@ -140,9 +161,10 @@ def resolve_set(docs: list[Any], expr: SetExpr, value: Any, file: str) -> Resolv
                         doc, (*path, "value"), value, tuple(report), old, old is not _ABSENT
                     )
                 continue
-            if seg.isdigit() or seg == "-":
-                idx = len(node) if seg == "-" else int(seg)
-                if idx > len(node) or (idx == len(node) and rest):
+            if _INDEX_RE.match(seg) or seg == "-":
+                # an index of ASCII digits; more digits than any list has items is past its end
+                idx = len(node) if seg == "-" else int(seg[:_INDEX_DIGITS])
+                if len(seg) > _INDEX_DIGITS or idx > len(node) or (idx == len(node) and rest):
                     raise NotFoundError(
                         f"--set {expr.text!r}: index {seg} is past the end of "
                         f"{join(report) or '/'} ({len(node)} items)"
