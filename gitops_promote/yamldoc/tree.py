@@ -160,6 +160,7 @@ class Tree:
         self.anchors: dict[str, list[Node]] = {}
         self.aliases: list[Node] = []
         self.scalar_lines: set[int] = set()  # lines inside multi-line scalars (content, not layout)
+        self._sizes: dict[int, int] | None = None  # values each node expands to (aliases)
         self._check_flow_depth()
         self._build()
         self._check_tabs()
@@ -406,7 +407,43 @@ class Tree:
         data exponentially (a "billion laughs" file): past a budget proportional to the text
         the spec is refused instead of taking minutes and all memory."""
         self._budget = _EXPANSION_BASE + _EXPANSION_PER_CHAR * len(self.text)
+        if node is not None and self.aliases and self._expanded_size(node) > self._budget:
+            first = min(
+                (a.start for a in self.aliases if node.start <= a.start < node.end),
+                default=node.start,
+            )
+            raise self.error(
+                "aliases expand to far more values than the file holds (nested anchors?); "
+                "refusing to expand them",
+                first,
+            )
         return self._plain(node)
+
+    def _expanded_size(self, node: Node) -> int:
+        """How many values ``node`` holds once its aliases are expanded, counted for every node
+        of every document in one pass (remembered) without expanding anything; past the budget
+        it stops counting. An anchor comes before its aliases, so its size is known when they are
+        reached; an alias to an enclosing anchor (a recursive structure) counts as endless."""
+        if self._sizes is None:
+            over = self._budget + 1
+            sizes: dict[int, int] = {}
+            stack: list[tuple[Node, bool]] = [
+                (d.root, False) for d in reversed(self.docs) if d.root is not None
+            ]
+            while stack:
+                item, done = stack.pop()
+                if item.kind == "alias":
+                    target = self.anchor_before(item)
+                    sizes[id(item)] = 1 if target is None else sizes.get(id(target), over)
+                    continue
+                children = [*item.items, *(n for pair in item.pairs for n in pair)]
+                if not done and children:
+                    stack.append((item, True))
+                    stack.extend((child, False) for child in reversed(children))
+                    continue
+                sizes[id(item)] = min(over, 1 + sum(sizes[id(c)] for c in children))
+            self._sizes = sizes
+        return self._sizes.get(id(node), 1)
 
     def _plain(self, node: Node | None) -> Any:
         self._budget -= 1
