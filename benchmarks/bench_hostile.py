@@ -17,7 +17,6 @@ limit), ``nest-block-10000`` and ``nest-flow-10000`` (nested 10,000 deep, past t
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from tests.hostile.cases import (
     nested_flow,
     one_long_line,
 )
+from tests.hostile.harness import executable
 from tests.sample import make_sample
 
 CASES = {
@@ -47,14 +47,6 @@ CASES = {
     "1mb-line": lambda: one_long_line(1_000_000),
 }
 COMMANDS = ("update", "status", "check", "diff")
-
-
-def executable() -> str:
-    beside = Path(sys.executable).parent / "gitops-promote"
-    found = str(beside) if beside.exists() else shutil.which("gitops-promote")
-    if not found:
-        sys.exit("gitops-promote is not installed")
-    return found
 
 
 def run_once(repo: Path, argv: tuple[str, ...]) -> tuple[float, int, float]:
