@@ -2,7 +2,7 @@
 everything as it was or the whole operation done and consistent.
 
 A wrapper ``git`` first on PATH counts its calls and, at call N, signals its parent (the
-``gitops-promote`` process) before running the real git; N steps over every git call of the
+``gitops-promote`` process) before running the real git; N steps over the git calls of the
 command. A few runs signal the process after a delay instead. Afterwards: exit 130 (SIGINT) or
 143 (SIGTERM) with one stderr line and no traceback; ref, index and working tree agree; local and
 remote agree; no stray promotion branch, no ``index.lock``, no temp folder, ``git fsck`` clean.
@@ -34,6 +34,7 @@ CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 WRAPPER = """#!/bin/sh
 n=$(( $(cat "$HOSTILE_GIT_COUNT" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$HOSTILE_GIT_COUNT"
+if [ -n "$HOSTILE_GIT_LOG" ]; then echo "$*" >> "$HOSTILE_GIT_LOG"; fi
 if [ "$n" = "$HOSTILE_GIT_SIGNAL_AT" ]; then kill -"$HOSTILE_GIT_SIGNAL" "$PPID"; fi
 exec "$HOSTILE_REAL_GIT" "$@"
 """
@@ -44,6 +45,49 @@ class Run:
     code: int
     err: str
     calls: int
+    commands: tuple[str, ...] = ()  # each git call's subcommand (in the clean run)
+
+
+# git subcommands that only read: a signal while one runs is no different from a signal at the
+# next call, so the "every call" runs signal at each call that may write and at the one after it
+# (a signal between two writes), plus the first and the last call.
+READ_ONLY = frozenset(
+    [
+        "rev-parse",
+        "cat-file",
+        "ls-tree",
+        "log",
+        "status",
+        "diff",
+        "for-each-ref",
+        "show-ref",
+        "ls-remote",
+        "merge-base",
+        "rev-list",
+        "ls-files",
+        "show",
+        "var",
+        "check-ref-format",
+        "version",
+    ]
+)
+
+
+def subcommand(args: str) -> str:
+    words = args.split()
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        i += 2 if words[i] in ("-c", "-C") else 1
+    return words[i] if i < len(words) else ""
+
+
+def writing_steps(commands: tuple[str, ...]) -> list[int]:
+    """The git calls (1-based) worth a signal: see READ_ONLY."""
+    steps = {1, len(commands)}
+    for n, command in enumerate(commands, start=1):
+        if command not in READ_ONLY:
+            steps |= {n, min(n + 1, len(commands))}
+    return sorted(steps)
 
 
 class Bench:
@@ -87,6 +131,7 @@ class Bench:
         delay: float | None = None,
     ) -> Run:
         count = tmpdir.parent / "count"
+        log = tmpdir.parent / "calls.log"
         env = dict(
             os.environ,
             PATH=f"{self.bindir}{os.pathsep}{os.environ['PATH']}",
@@ -95,6 +140,7 @@ class Bench:
             HOSTILE_GIT_SIGNAL_AT=str(signal_at),
             HOSTILE_GIT_SIGNAL=sig.name[3:],
             HOSTILE_REAL_GIT=self.real_git,
+            HOSTILE_GIT_LOG=str(log) if signal_at == 0 and delay is None else "",
         )
         proc = subprocess.Popen(
             [executable(), "--repo", str(repo.path), *argv],
@@ -112,7 +158,9 @@ class Bench:
             proc.communicate()
             raise AssertionError(f"{argv[0]} did not end within 30 s of the signal") from None
         calls = int(count.read_text()) if count.exists() else 0
-        return Run(proc.returncode, err.decode(errors="replace"), calls)
+        logged = log.read_text().splitlines() if log.exists() else []
+        commands = tuple(subcommand(line) for line in logged)
+        return Run(proc.returncode, err.decode(errors="replace"), calls, commands)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +250,8 @@ _cache: dict[tuple[str, bool, signal.Signals, bool], list[tuple[str, list[str], 
 def interrupted_runs(
     bench: Bench, command: str, push: bool, sig: signal.Signals, every: bool
 ) -> list[tuple[str, list[str], list[str]]]:
-    """Signal the command at its git calls (all of them, or a sample): per run, where, the
+    """Signal the command at its git calls (each that may write and the one after it, or a
+    sample): per run, where, the
     state problems and the message problems. Cached: the state and exit tests share the runs."""
     key = (command, push, sig, every)
     if key in _cache:
@@ -212,7 +261,8 @@ def interrupted_runs(
     clean = bench.run(repo, tmpdir, argv)
     assert clean.code == 0, clean.err
     total = clean.calls
-    steps = range(1, total + 1) if every else sorted({1, total // 2, total - 1, total})
+    assert len(clean.commands) == total, (total, clean.commands)
+    steps = writing_steps(clean.commands) if every else sorted({1, total // 2, total - 1, total})
     out = []
     for n in steps:
         repo, origin, tmpdir = bench.fresh()
