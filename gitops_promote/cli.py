@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -79,6 +80,21 @@ _COMMAND_WITH_VALUE = (
 )  # fmt: skip
 
 
+def check_output_file(option: str, path: str) -> None:
+    """Refuse, before anything is written, a file the command could not write at the end: its
+    folder missing, or the file read-only (by its mode: root may write anything)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path}: is a folder, not a file")
+    if os.path.exists(path):
+        if not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise UsageError(f"{option} {path}: the file is read-only")
+    elif not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
+
+
 def hoist_global_options(args: Sequence[str]) -> list[str]:
     """Let the global options also follow the command (``status --output json``).
 
@@ -125,7 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("error: aborted", err=True)
         return EXIT_FAILED
     except click.ClickException as exc:
-        exc.show()
+        # one line, like every other error (click's usage errors add "Usage:" and "Try" lines)
+        message = " ".join(exc.format_message().split())
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            message = f"{message} (see {exc.ctx.command_path} --help)"
+        click.echo(f"error: {message}", err=True)
         return exc.exit_code if exc.exit_code else EXIT_USAGE
     except GitopsPromoteError as exc:
         if _state["verbose"]:
@@ -509,6 +529,8 @@ def promote(
     """
     from . import promotion
 
+    if pr_body_file:
+        check_output_file("--pr-body-file", pr_body_file)
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider, token=token, push=push)
     res = promotion.promote(

@@ -205,7 +205,35 @@ def _type_name(value: Any) -> str:
     )
 
 
+_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def branch_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a valid branch name (git's ``check-ref-format --branch`` rules), or
+    ``None``: no control characters, space, ``~^:?*[\\``, ``..`` or ``@{``; no component
+    starting with ``.`` or ending with ``.lock``; no leading ``-``, no ``/`` at either end or
+    twice in a row, no trailing ``.``; not ``@`` or ``HEAD``."""
+    if name.startswith("-"):
+        return "it starts with '-'"
+    if name in ("@", "HEAD"):
+        return f"{name!r} is reserved"
+    bad = _BAD_REF_CHARS.search(name)
+    if bad:
+        return f"it contains {bad.group()!r}"
+    for part, why in (("..", "'..'"), ("@{", "'@{'"), ("//", "'//'")):
+        if part in name:
+            return f"it contains {why}"
+    if name.startswith("/") or name.endswith(("/", ".")):
+        return "it starts or ends with '/', or ends with '.'"
+    for comp in name.split("/"):
+        if comp.startswith(".") or comp.endswith(".lock"):
+            return "a part of it starts with '.' or ends with '.lock'"
+    return None
+
+
 def _check_env_path(reader: _Reader, text: str, at: tuple[str | int, ...], name: str) -> str:
+    if any(c < " " or c == "\x7f" for c in text):
+        raise reader.fail(at, f"environment {name!r}: path {text!r} holds control characters")
     if "\\" in text:
         raise reader.fail(at, f"environment {name!r}: path must use '/' separators, not '\\'")
     if PurePosixPath(text).is_absolute():
@@ -217,6 +245,8 @@ def _check_env_path(reader: _Reader, text: str, at: tuple[str | int, ...], name:
         raise reader.fail(at, f"environment {name!r}: path {text!r} leads outside the repository")
     if not parts:
         raise reader.fail(at, f"environment {name!r}: path must name a directory, not the root")
+    if any(p.lower() == ".git" for p in parts):
+        raise reader.fail(at, f"environment {name!r}: path {text!r} leads into .git")
     return "/".join(parts)
 
 
@@ -365,6 +395,12 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         branch = body.get("base_branch")
         if branch is not None:
             branch = reader.string(branch, (*at, "base_branch"), "base_branch")
+            problem = branch_name_problem(branch)
+            if problem:
+                raise reader.fail(
+                    (*at, "base_branch"),
+                    f"base_branch {branch!r} is not a valid branch name: {problem}",
+                )
         aliases = tuple(reader.string_list(body.get("aliases"), (*at, "aliases"), "aliases"))
         if "spec" in body and "path" in body:
             raise reader.fail((*at, "spec"), f"environment {name!r}: give path or spec, not both")
@@ -425,7 +461,7 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         )
 
     preset = raw.get("preset", DEFAULT_PRESET)
-    if preset not in PRESETS and preset != AUTO:
+    if not isinstance(preset, str) or (preset not in PRESETS and preset != AUTO):
         known = ", ".join((*PRESETS, AUTO))
         raise reader.fail(("preset",), f"unknown preset {preset!r} (known: {known})")
     rules_raw = raw.get("rules")
@@ -505,6 +541,13 @@ def load_config(root: Path, config_path: str | Path | None = None) -> Config:
         shown = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         shown = str(path)
+        if config_path is None or path.is_symlink():
+            # the repository's own config (or a link named on the command line) that leads out
+            # of the repository: never read it, and never quote it
+            name = path.name if config_path is None else str(config_path)
+            raise ConfigError(
+                f"{name}: leads outside the repository through a symlink; not reading it"
+            ) from None
     if not path.is_file():
         hint = "" if config_path else " (create one, or pass --config FILE)"
         raise ConfigError(f"config file not found{hint}", file=shown)

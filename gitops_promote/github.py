@@ -329,11 +329,22 @@ class GithubProvider:
                     raise self._network_error(exc, action, attempt, started) from None
             except requests.exceptions.RequestException as exc:
                 raise self._network_error(exc, action, attempt, started) from None
-            except (AssertionError, RuntimeError, BadAttributeException) as exc:
+            except (
+                AssertionError,
+                RuntimeError,
+                BadAttributeException,
+                ValueError,
+                TypeError,
+                KeyError,
+                AttributeError,
+            ) as exc:
                 # PyGithub asserts when an answer points at another host, raises RuntimeError
                 # on redirects to another host or scheme, and BadAttributeException on answers
-                # whose fields have unexpected types.
-                detail = str(exc) or type(exc).__name__
+                # whose fields have unexpected types; an answer that is not JSON at all (an HTML
+                # page, a truncated body) fails in its JSON decoding or field access.
+                detail = " ".join((str(exc) or type(exc).__name__).split())[:200]
+                if isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
+                    detail = f"not the JSON expected: {type(exc).__name__}"
                 raise ProviderError(
                     self._scrub(
                         f"unexpected answer from the GitHub API at {self.api_url} while "

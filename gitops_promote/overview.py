@@ -283,10 +283,9 @@ def _read_working_specs(
                     problems.append(Problem(exc.file or rel, exc.line, exc.message))
             continue
         if env.path and not (ws.root / env.path).is_dir():
+            missing = "is not a folder" if (ws.root / env.path).exists() else "does not exist"
             problems.append(
-                Problem(
-                    ws.config.file, None, f"environment {env.name!r}: {env.path}/ does not exist"
-                )
+                Problem(ws.config.file, None, f"environment {env.name!r}: {env.path}/ {missing}")
             )
             continue
         for service, rel in sorted(working.items()):

@@ -140,6 +140,16 @@ def _pushed(repo: GitRepository, branch: str, publisher: Publisher) -> bool:
     return True
 
 
+def _restore_branch(repo: GitRepository, branch: str, local_tip: str | None) -> None:
+    """Leave no orphan: the local branch as it was before this command (the pushed branch
+    stays on the remote, for a re-run to reuse)."""
+    if repo.rev_parse(f"refs/heads/{branch}") != local_tip:
+        if local_tip is None:
+            repo.delete_branch(branch)
+        else:
+            repo.set_branch(branch, local_tip)
+
+
 def publish_branch(
     repo: GitRepository,
     branch: str,
@@ -169,12 +179,7 @@ def publish_branch(
     except BaseException as exc:
         if isinstance(exc, Interrupted) and publisher.pushes and _pushed(repo, branch, publisher):
             raise  # the push got through before the signal: the branch stays, as on the remote
-        # Leave no orphan: the local branch is as it was before this command.
-        if repo.rev_parse(f"refs/heads/{branch}") != local_tip:
-            if local_tip is None:
-                repo.delete_branch(branch)
-            else:
-                repo.set_branch(branch, local_tip)
+        _restore_branch(repo, branch, local_tip)
         raise
 
     pr = None
@@ -195,6 +200,7 @@ def publish_branch(
         try:
             pr = publisher.provider.open_or_update(spec)
         except GitopsPromoteError as exc:
+            _restore_branch(repo, branch, local_tip)
             raise ProviderError(
                 f"branch {branch} was pushed ({sha[:12]}) but the pull request could not be "
                 f"opened or updated: {exc.message} — re-run the same command to finish"

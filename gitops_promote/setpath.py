@@ -39,6 +39,28 @@ class Prefix:
     name: str | None = None
 
 
+_INDEX_RE = re.compile(r"[0-9]+\Z")  # ASCII digits only: "²".isdigit() is true
+_INDEX_DIGITS = 12
+#: deeper paths are refused: a spec nests at most this deep (yamldoc's parser limit)
+MAX_SET_DEPTH = 200
+MAX_KEY_CHARS = 1024  # YAML's limit for an implicit (simple) key
+
+
+def _is_index(seg: str) -> bool:
+    """A list index: ASCII digits only (``"²".isdigit()`` is true)."""
+    return _INDEX_RE.match(seg) is not None
+
+
+def _index(seg: str) -> int:
+    """An index's value; more digits than any list has items reads as past every end."""
+    return int(seg) if len(seg) <= _INDEX_DIGITS else 10**_INDEX_DIGITS
+
+
+def _shown(text: str) -> str:
+    """The --set argument for a message, cut short when it is long."""
+    return repr(text) if len(text) <= 80 else repr(text[:60]) + f"... ({len(text)} characters)"
+
+
 @dataclass(frozen=True)
 class SetExpr:
     """One parsed ``--set``: where (prefix + segments) and the raw value text."""
@@ -102,6 +124,17 @@ def parse_set(text: str, *, string: bool = False) -> SetExpr:
             raise UsageError(f"{option} {text!r}: {exc}") from None
     else:
         segments = tuple(path.split("."))
+    if len(segments) > MAX_SET_DEPTH:
+        raise UsageError(
+            f"{option} {_shown(text)}: the path has {len(segments)} segments, more than "
+            f"the {MAX_SET_DEPTH} a spec may nest"
+        )
+    longest = max((len(s) for s in segments), default=0)
+    if longest > MAX_KEY_CHARS:
+        raise UsageError(
+            f"{option} {_shown(text)}: a path segment of {longest} characters is longer than the "
+            f"{MAX_KEY_CHARS} YAML allows for a key"
+        )
     if not segments or any(s == "" for s in segments):
         raise UsageError(f"{option} {text!r}: the path has an empty segment")
     return SetExpr(text, prefix.kind, prefix.name, segments, value, string)
@@ -204,17 +237,17 @@ def resolve_set(
                     return _resolved(doc, (*path, "value"), new, tuple(report), old, new)
                 parent_key = seg
                 continue
-            if seg.isdigit() and int(seg) < len(node):
-                idx = int(seg)
+            if _is_index(seg) and _index(seg) < len(node):
+                idx = _index(seg)
                 path.append(idx)
                 report.append(idx)
                 node = node[idx]
                 parent_key = None
                 continue
             if not create:
-                if names is not None and not (seg.isdigit() or seg == "-"):
+                if names is not None and not (_is_index(seg) or seg == "-"):
                     raise _missing(expr, here, seg, names, "item named")
-                if seg.isdigit() or seg == "-":
+                if _is_index(seg) or seg == "-":
                     hint = "" if rest else "; add --create to append an item"
                     raise NotFoundError(
                         f"{expr.label}: index {seg} is past the end of {here or '/'} "
@@ -223,7 +256,7 @@ def resolve_set(
                 raise UsageError(
                     f"{expr.label}: {here or '/'} is a list; address an item by its index"
                 )
-            if names is not None and not (seg.isdigit() or seg == "-"):
+            if names is not None and not (_is_index(seg) or seg == "-"):
                 # A new item of a keyed list: {name: seg, <rest or "value">: value}
                 if len(rest) > 1:
                     raise NotFoundError(f"{expr.label}: no item named {seg!r} in {here or '/'}")
@@ -231,8 +264,8 @@ def resolve_set(
                 new = typed_value(expr, value, None, False, env)
                 new_item = {"name": seg, key: new}
                 return _resolved(doc, (*path, len(node)), new_item, (*report, seg), _ABSENT, new)
-            if seg.isdigit() or seg == "-":
-                idx = len(node) if seg == "-" else int(seg)
+            if _is_index(seg) or seg == "-":
+                idx = len(node) if seg == "-" else _index(seg)
                 if idx > len(node) or rest:
                     raise NotFoundError(
                         f"{expr.label}: index {seg} is past the end of {here or '/'} "

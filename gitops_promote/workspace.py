@@ -6,7 +6,7 @@ import difflib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, KeysView
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SPEC_SUFFIXES", "SpecRef", "Workspace", "check_service_name", "parse_spec"]
 _SYMLINK = "120000"
+_SUBMODULE = "160000"
 
 
 def _stderr_warning(message: str) -> None:
@@ -151,9 +152,17 @@ class Workspace:
                 f"{service!r} is not a service of this repository (services.include/exclude "
                 f"or service: in {self.config.file})"
             )
-        candidates = [loc.path for loc in layout.candidates(service)]
+        locations = layout.candidates(service)
+        candidates = [loc.path for loc in locations]
         tree = self.tree(commit)
+        self._check_env_folder(layout, tree)
+        folders = self._folders(commit)
+        for loc in locations:
+            if not loc.directory and loc.path in folders:
+                raise UsageError(_not_a_file(loc.path, "a folder", layout.branch))
         for path in candidates:
+            if tree.get(path) == _SUBMODULE:
+                raise UsageError(_not_a_file(path, "a submodule", layout.branch))
             if path in tree:
                 content = self.repo.read_files(commit, [path])[path]
                 if tree[path] == _SYMLINK:
@@ -165,15 +174,59 @@ class Workspace:
     def found(self, env_name: str) -> Found:
         """Services of an environment and their spec paths (at its base branch tip)."""
         layout = self.layout(env_name)
-        tree = self.tree(self.branch_tip(layout.branch))
+        commit = self.branch_tip(layout.branch)
+        tree = self.tree(commit)
+        self._check_env_folder(layout, tree)
+        _refuse_spec_folders(layout, self._folders(commit))
         found = layout.services(tree)
         for message in found.warnings:
             self.warn(message)
         for service, path in list(found.paths.items()):
+            if tree.get(path) == _SUBMODULE:
+                raise UsageError(_not_a_file(path, "a submodule", layout.branch))
             if tree.get(path) == _SYMLINK:
+                content = self.repo.read_files(commit, [path])[path] or b""
+                problem = _symlink_problem(path, content, layout.branch)
+                if "outside the repository" in problem:
+                    raise UsageError(problem)
                 self.warn(f"{path}: skipped, a spec may not be a symlink")
                 del found.paths[service]
         return found
+
+    def _folders(self, commit: str) -> KeysView[str]:
+        """Every folder of the tree at ``commit`` (remembered with the tree)."""
+        key = f"{commit}/"
+        if key not in self._trees:
+            folders: dict[str, str] = {}
+            for path in self.tree(commit):
+                parent = path.rpartition("/")[0]
+                while parent and parent not in folders:
+                    folders[parent] = ""
+                    parent = parent.rpartition("/")[0]
+            self._trees[key] = folders
+        return self._trees[key].keys()
+
+    def _check_env_folder(self, layout: Layout, tree: dict[str, str]) -> None:
+        """An environment's folder (and each folder above it) must be a real folder of the
+        tree: not a file, a submodule or a symlink (which could lead out of the repository)."""
+        parts = PurePosixPath(layout.env.path).parts if layout.env.path else ()
+        for n in range(1, len(parts) + 1):
+            path = "/".join(parts[:n])
+            mode = tree.get(path)
+            if mode is None:
+                continue
+            where = f"environment {layout.env.name!r} (branch {layout.branch})"
+            if mode == _SYMLINK:
+                commit = self.branch_tip(layout.branch)
+                link = self.repo.read_files(commit, [path])[path] or b""
+                problem = _symlink_problem(path, link, layout.branch)
+                if "outside the repository" in problem:
+                    raise UsageError(f"{problem}; not reading {where}")
+                raise UsageError(f"{path}: is a symlink; the folder of {where} must be a folder")
+            kind = "a submodule" if mode == _SUBMODULE else "a file"
+            raise UsageError(
+                f"{path}: is {kind}, not a folder; {where} keeps its specs in a folder"
+            )
 
     def services(self, env_name: str) -> list[str]:
         """Services that have a spec in an environment (at its base branch tip)."""
@@ -187,12 +240,21 @@ class Workspace:
             return None
         depth = max(p.text.rstrip("/").count("/") + 1 for p in layout.patterns)
         start = self.root / layout.env.path if layout.env.path else self.root
+        real, root = Path(os.path.realpath(start)), Path(os.path.realpath(self.root))
+        if real != root and root not in real.parents:
+            raise UsageError(
+                f"{layout.env.path}: leads outside the repository through a symlink; "
+                f"not reading environment {env_name!r}"
+            )
         paths: list[str] = []
+        folders: list[str] = []
         for top, dirs, files in os.walk(start):
             rel = Path(top).relative_to(self.root)
             level = len(rel.parts)
+            folders.extend((rel / d).as_posix() for d in dirs if level + 1 <= depth)
             dirs[:] = [d for d in dirs if d != ".git" and level + 1 < depth]
             paths.extend((rel / f).as_posix() for f in files if level + 1 <= depth)
+        _refuse_spec_folders(layout, folders)
         found = layout.services(paths)
         for message in found.warnings:
             self.warn(message)
@@ -228,6 +290,18 @@ def _symlink_problem(path: str, target: bytes, branch: str) -> str:
     if escapes:
         return f"{path}: leads outside the repository through a symlink (branch {branch})"
     return f"{path}: is a symlink on branch {branch}; a spec must be a regular file"
+
+
+def _refuse_spec_folders(layout: Layout, folders: Iterable[str]) -> None:
+    """UsageError for a folder where a spec file belongs (``envs/prod/api.yaml/``)."""
+    file_patterns = [p for p in layout.patterns if not p.text.endswith("/")]
+    for folder in sorted(folders):
+        if any(p.match(folder) is not None for p in file_patterns):
+            raise UsageError(_not_a_file(folder, "a folder", layout.branch))
+
+
+def _not_a_file(path: str, kind: str, branch: str) -> str:
+    return f"{path}: is {kind} on branch {branch}; a spec must be a file"
 
 
 def services_in(names: list[str]) -> list[str]:

@@ -120,13 +120,14 @@ def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
 
 
 def list_tree(gw: Gateway, ref: str) -> dict[str, str]:
-    """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink)."""
+    """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink,
+    ``160000``: a submodule)."""
     _commit_or_tree(gw, ref)
     res = gw.run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}")
     files = {}
     for entry in res.stdout.split(b"\0"):
         meta, _, name = entry.partition(b"\t")
-        if entry and meta.split(b" ")[1] == b"blob":
+        if entry and meta.split(b" ")[1] in (b"blob", b"commit"):  # commit: a submodule
             files[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
     return files
 

@@ -26,8 +26,9 @@ from .edit import Edit
 from .expect import apply_plain
 from .parsed import ParsedText
 from .plain import Path, to_plain
+from .tree import MAX_BYTES, MAX_DEPTH
 
-__all__ = ["Edit", "Path", "YamlDoc", "parse_scalar", "to_plain"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Edit", "Path", "YamlDoc", "parse_scalar", "to_plain"]
 
 _BOM = "\ufeff"
 
@@ -53,6 +54,7 @@ class YamlDoc(ParsedText):
     @classmethod
     def parse(cls, text: str, filename: str = "<spec>") -> YamlDoc:
         """Parse YAML text (a leading BOM and CRLF endings are remembered for ``to_bytes``)."""
+        _check_size(len(text), filename)
         bom = text.startswith(_BOM)
         if bom:
             text = text[1:]
@@ -64,6 +66,7 @@ class YamlDoc(ParsedText):
     @classmethod
     def from_bytes(cls, data: bytes, filename: str = "<spec>") -> YamlDoc:
         """Parse a file's bytes (UTF-8, optionally with a BOM); ``to_bytes`` gives them back."""
+        _check_size(len(data), filename)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -134,6 +137,15 @@ class YamlDoc(ParsedText):
                 "nothing was written",
                 file=self.filename,
             ) from None
+
+
+def _check_size(size: int, filename: str) -> None:
+    if size > MAX_BYTES:
+        raise SpecError(
+            f"the file is {size / 1e6:.1f} MB; files over {MAX_BYTES // 1_000_000} MB are "
+            "refused (no spec or config needs that much)",
+            file=filename,
+        )
 
 
 def parse_scalar(text: str) -> Any:

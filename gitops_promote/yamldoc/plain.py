@@ -59,7 +59,7 @@ def index(seg: Any) -> int | None:
         return None
     if isinstance(seg, int):
         return seg
-    if isinstance(seg, str) and seg.isdigit():
+    if isinstance(seg, str) and seg.isascii() and seg.isdigit() and len(seg) < 19:
         return int(seg)
     return None
 

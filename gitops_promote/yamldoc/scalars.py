@@ -51,35 +51,44 @@ LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 TAG = "tag:yaml.org,2002:"
 
 
+#: Integers longer than this stay strings: Python refuses to convert more digits (its int-string
+#: conversion limit, a guard against quadratic work), and no spec value needs them.
+MAX_INT_DIGITS = 4000
+
+
 def resolve_plain(value: str) -> Any:
-    """The value of a plain (unquoted) scalar, as ruamel reads it (YAML 1.2)."""
+    """The value of a plain (unquoted) scalar, as ruamel reads it (YAML 1.2). Never raises: a
+    scalar that only looks like a number (``0x_``, ``._``, 5,000 digits) is a string."""
     if NULL.match(value):
         return None
     first = value[0]
     if first in "tTfF" and BOOL_12.match(value):
         return value.lower() == "true"
     if first in "-+0123456789.":
-        if INT_12.match(value) and any(c.isdigit() for c in value):
-            return to_int(value)
-        if FLOAT_12.match(value):
-            return to_float(value)
+        try:
+            if INT_12.match(value) and any(c.isdigit() for c in value):
+                return to_int(value)
+            if FLOAT_12.match(value):
+                return to_float(value)
+        except ValueError:
+            return value
     return value
 
 
 def to_int(value: str) -> int:
+    """The integer a YAML int scalar spells; ValueError when it has no digits or too many."""
     s = value.replace("_", "")
     sign = -1 if s.startswith("-") else 1
     s = s.lstrip("+-")
-    if s.startswith("0b"):
-        return sign * int(s[2:], 2)
-    if s.startswith("0x"):
-        return sign * int(s[2:], 16)
-    if s.startswith("0o"):
-        return sign * int(s[2:], 8)
-    return sign * int(s, 10)
+    base = {"0b": 2, "0x": 16, "0o": 8}.get(s[:2], 10)
+    digits = s if base == 10 else s[2:]
+    if not digits or len(digits) > MAX_INT_DIGITS:
+        raise ValueError(f"not an integer of at most {MAX_INT_DIGITS} digits: {value[:20]!r}")
+    return sign * int(digits, base)
 
 
 def to_float(value: str) -> float:
+    """The float a YAML float scalar spells; ValueError when it has no digits (``._``)."""
     s = value.replace("_", "").lower()
     if s.endswith(".inf"):
         return -math.inf if s.startswith("-") else math.inf

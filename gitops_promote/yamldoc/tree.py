@@ -39,6 +39,7 @@ class Node:
     colon: int = -1  # for a mapping value: index just after the key's ':'
     dash: int = -1  # for a block sequence item: index of its '-'
     empty: bool = False  # a plain scalar with no text at all (null)
+    names: set[str] | None = None  # a mapping's key names, for finding duplicates fast
 
     @property
     def block(self) -> bool:
@@ -58,6 +59,16 @@ class Doc:
 
 _EXPANSION_BASE = 1_000_000
 _EXPANSION_PER_CHAR = 10
+#: Collections nested deeper than this are refused while parsing (README, "Exit codes and
+#: errors"): no spec needs them, and every reader after the parser may then recurse safely.
+MAX_DEPTH = 200
+#: Files larger than this are refused before they are decoded or parsed.
+MAX_BYTES = 10_000_000
+# brackets, skipping comments and quoted scalars (a quote opens one only where a scalar starts)
+_BRACKETS = re.compile(
+    r"""(?<!\S)\#[^\n]*|(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|[\[\]{}]"""
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def is_merge_key(key: Node) -> bool:
@@ -149,6 +160,8 @@ class Tree:
         self.anchors: dict[str, list[Node]] = {}
         self.aliases: list[Node] = []
         self.scalar_lines: set[int] = set()  # lines inside multi-line scalars (content, not layout)
+        self._sizes: dict[int, int] | None = None  # values each node expands to (aliases)
+        self._check_flow_depth()
         self._build()
         self._check_tabs()
 
@@ -210,6 +223,11 @@ class Tree:
                     self._attach(node, stack, pending_key, doc)
                     stack.append(node)
                     pending_key.append(None)
+                    if len(stack) > MAX_DEPTH:
+                        raise self.error(
+                            f"collections nested more than {MAX_DEPTH} deep; refusing to read on",
+                            s,
+                        )
                 elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
                     node = stack.pop()
                     pending_key.pop()
@@ -238,6 +256,25 @@ class Tree:
         except YAMLError as err:
             raise _yaml_error(err, self.filename) from None
 
+    def _check_flow_depth(self) -> None:
+        """Refuse flow collections nested past MAX_DEPTH before the parser sees them: its
+        scanner reads a whole flow collection before the first event and costs the square of
+        the depth."""
+        text = self.text
+        if text.count("[") + text.count("{") <= MAX_DEPTH:
+            return
+        depth = 0
+        for m in _BRACKETS.finditer(text):
+            bracket = m.group()
+            if len(bracket) != 1:
+                continue  # a comment or a quoted scalar
+            depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+            if depth > MAX_DEPTH:
+                raise self.error(
+                    f"collections nested more than {MAX_DEPTH} deep; refusing to read on",
+                    m.start(),
+                )
+
     def _scalar(self, e: ev.ScalarEvent) -> Node:
         text = self.text
         s = e.start_mark.index
@@ -254,6 +291,12 @@ class Tree:
                     i += 1
             content = i
         style = e.style if e.style in ("'", '"', "|", ">") else None
+        if style == '"' and _SURROGATE.search(e.value):
+            raise self.error(
+                "a double-quoted string holds an escaped UTF-16 surrogate (such as \\ud800) "
+                "that is not a character; write the character itself",
+                s,
+            )
         node = Node(
             kind="scalar",
             start=s,
@@ -335,12 +378,12 @@ class Tree:
         if node.empty:
             node.start = node.content = node.end = node.colon
         name = key.value if key.kind == "scalar" else f"*{key.anchor}"
-        for k, _v in parent.pairs:
-            same = k.kind == key.kind and (
-                (k.value if k.kind == "scalar" else f"*{k.anchor}") == name
-            )
-            if same and not (is_merge_key(key)):
-                raise self.error(f"duplicate key {name!r}", key.start)
+        if parent.names is None:
+            parent.names = set()
+        seen = f"{key.kind}:{name}"
+        if seen in parent.names and not is_merge_key(key):
+            raise self.error(f"duplicate key {name!r}", key.start)
+        parent.names.add(seen)
         parent.pairs.append((key, node))
 
     def _check_tabs(self) -> None:
@@ -364,7 +407,43 @@ class Tree:
         data exponentially (a "billion laughs" file): past a budget proportional to the text
         the spec is refused instead of taking minutes and all memory."""
         self._budget = _EXPANSION_BASE + _EXPANSION_PER_CHAR * len(self.text)
+        if node is not None and self.aliases and self._expanded_size(node) > self._budget:
+            first = min(
+                (a.start for a in self.aliases if node.start <= a.start < node.end),
+                default=node.start,
+            )
+            raise self.error(
+                "aliases expand to far more values than the file holds (nested anchors?); "
+                "refusing to expand them",
+                first,
+            )
         return self._plain(node)
+
+    def _expanded_size(self, node: Node) -> int:
+        """How many values ``node`` holds once its aliases are expanded, counted for every node
+        of every document in one pass (remembered) without expanding anything; past the budget
+        it stops counting. An anchor comes before its aliases, so its size is known when they are
+        reached; an alias to an enclosing anchor (a recursive structure) counts as endless."""
+        if self._sizes is None:
+            over = self._budget + 1
+            sizes: dict[int, int] = {}
+            stack: list[tuple[Node, bool]] = [
+                (d.root, False) for d in reversed(self.docs) if d.root is not None
+            ]
+            while stack:
+                item, done = stack.pop()
+                if item.kind == "alias":
+                    target = self.anchor_before(item)
+                    sizes[id(item)] = 1 if target is None else sizes.get(id(target), over)
+                    continue
+                children = [*item.items, *(n for pair in item.pairs for n in pair)]
+                if not done and children:
+                    stack.append((item, True))
+                    stack.extend((child, False) for child in reversed(children))
+                    continue
+                sizes[id(item)] = min(over, 1 + sum(sizes[id(c)] for c in children))
+            self._sizes = sizes
+        return self._sizes.get(id(node), 1)
 
     def _plain(self, node: Node | None) -> Any:
         self._budget -= 1

@@ -32,7 +32,7 @@ class Case:
     code: int | tuple[int, ...]
     pattern: str | None = None  # regex for the single stderr line (None: no stderr expected)
     out: str | None = None  # regex stdout must match (success cases)
-    timeout: float | None = None  # run as a subprocess, and it must finish in this time
+    timeout: float | None = None  # run as a subprocess; its CPU seconds must stay under this
     process: bool = False  # run as a real subprocess of the installed command
     xfail: str | None = None
     fetch_ok: bool = False  # the command may fetch (refs/remotes may move)

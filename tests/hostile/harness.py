@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,7 @@ class Result:
     out: str
     err: str
     seconds: float
+    cpu: float = 0.0  # user + system seconds of the process and its git processes
 
     @property
     def err_lines(self) -> list[str]:
@@ -148,6 +150,7 @@ def run_process(
     global_args: Sequence[str] = (),
 ) -> Result:
     """The installed executable as a subprocess; a run past ``timeout`` fails the test."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     try:
         proc = subprocess.run(
@@ -160,11 +163,14 @@ def run_process(
     except subprocess.TimeoutExpired:
         shown = " ".join(argv)[:200]
         raise AssertionError(f"gitops-promote {shown} ran past {timeout} s") from None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Result(
         proc.returncode,
         proc.stdout.decode(errors="replace"),
         proc.stderr.decode(errors="replace"),
         time.monotonic() - start,
+        cpu,
     )
 
 
