@@ -1,7 +1,8 @@
 """``update --set PATH=VALUE``: parse the expression and resolve PATH inside a spec (pure).
 
 PATH is a JSON Pointer (``/image/image_uri``) or dotted (``image.image_uri``, ``env.LOG_LEVEL``).
-In a multi-document spec it may be prefixed by the document: ``Deployment/api:/spec/replicas``.
+In a multi-document spec it may be prefixed by the document: ``Deployment/api:/spec/replicas``;
+in a directory spec by the file first: ``version.yml:Deployment/api:/spec/replicas``.
 Items of keyed lists (lists of mappings that all carry ``name``) are addressed by name; setting a
 scalar on such an item sets its ``value`` (``containers.app.env.LOG_LEVEL=debug``); a name that
 does not exist yet adds an item.
@@ -10,6 +11,7 @@ does not exist yet adds an item.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +70,16 @@ def parse_set(text: str) -> SetExpr:
     if not segments or any(s == "" for s in segments):
         raise UsageError(f"--set {text!r}: the path has an empty segment")
     return SetExpr(text, kind, name, segments, value)
+
+
+def split_file(text: str, files: Sequence[str]) -> tuple[str | None, str]:
+    """(FILE, the rest) of a ``--set FILE:PATH=VALUE`` in a directory spec whose files are
+    ``files``; ``(None, text)`` when the expression names no file of them."""
+    path = text.partition("=")[0]
+    for name in sorted(files, key=len, reverse=True):
+        if path.startswith(f"{name}:"):
+            return name, text[len(name) + 1 :]
+    return None, text
 
 
 def is_keyed_list(value: Any) -> bool:

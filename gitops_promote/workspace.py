@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from .config import Config, Environment, load_config
 from .errors import NotFoundError, UsageError
 from .layout import SERVICE_RE as _SERVICE_RE
-from .layout import SPEC_SUFFIXES, Found, Layout, valid_service
+from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service
+from .specfiles import Files, below, check_entries, symlink_problem, symlinks
 
 if TYPE_CHECKING:
     from .git import GitRepository
@@ -47,6 +48,28 @@ class SpecRef:
     commit: str
     path: str
     content: bytes | None
+    #: a directory spec (``path`` is the directory): its files by relative name; ``content`` is
+    #: then ``None``, and ``files`` empty when the directory does not exist
+    files: Files | None = None
+
+    @property
+    def directory(self) -> bool:
+        return self.files is not None
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.files) if self.files is not None else self.content is not None
+
+    def require_files(self) -> Files:
+        """The spec's files by relative name (one entry, its file name, for a file spec)."""
+        if self.files is None:
+            return {self.path.rsplit("/", 1)[-1]: self.require()}
+        if not self.files:
+            raise NotFoundError(
+                f"service {self.service!r} has no spec in environment {self.env.name!r} "
+                f"(looked for files below {self.path}/ on branch {self.branch})"
+            )
+        return self.files
 
     def require(self) -> bytes:
         if self.content is None:
@@ -148,15 +171,49 @@ class Workspace:
                 f"{service!r} is not a service of this repository (services.include/exclude "
                 f"or service: in {self.config.file})"
             )
-        candidates = [loc.path for loc in layout.candidates(service)]
+        locations = layout.candidates(service)
         tree = self.tree(commit)
-        for path in candidates:
+        for loc in locations:
+            if loc.directory:
+                files = self.folder(commit, loc, tree)
+                if files:
+                    return SpecRef(
+                        service, layout.env, layout.branch, commit, loc.path, None, files
+                    )
+                continue
+            path = loc.path
             if path in tree:
                 content = self.repo.read_files(commit, [path])[path]
                 if tree[path] == _SYMLINK:
-                    raise UsageError(_symlink_problem(path, content or b"", layout.branch))
+                    raise UsageError(symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
-        return SpecRef(service, layout.env, layout.branch, commit, candidates[0], None)
+        first = locations[0]
+        return SpecRef(
+            service,
+            layout.env,
+            layout.branch,
+            commit,
+            first.path,
+            None,
+            {} if first.directory else None,
+        )
+
+    def folder(self, commit: str, loc: Location, tree: dict[str, str] | None = None) -> Files:
+        """The files below a directory location at ``commit`` (from the tree listing, when
+        given, else one listing of that folder), read in one batch; refuses symlinks and more
+        than the documented number of files."""
+        if tree is not None:
+            modes = below(loc.path, tree)
+        else:
+            entries = self.repo.folder_entries(commit, loc.path)
+            modes = below(loc.path, {p: mode for p, (mode, _sha) in entries.items()})
+        names = check_entries(loc.path, modes, f"branch {loc.branch}")
+        contents = self.repo.read_files(commit, [f"{loc.path}/{rel}" for rel in names])
+        links = symlinks(modes)
+        if links:
+            path = f"{loc.path}/{links[0]}"
+            raise UsageError(symlink_problem(path, contents.get(path) or b"", loc.branch))
+        return {rel: contents[f"{loc.path}/{rel}"] or b"" for rel in names}
 
     def found(self, env_name: str) -> Found:
         """Services of an environment and their spec paths (at its base branch tip)."""
@@ -166,7 +223,7 @@ class Workspace:
         for message in found.warnings:
             self.warn(message)
         for service, path in list(found.paths.items()):
-            if tree.get(path) == _SYMLINK:
+            if tree.get(path) == _SYMLINK:  # a file spec; a directory's symlinks: see folder()
                 self.warn(f"{path}: skipped, a spec may not be a symlink")
                 del found.paths[service]
         return found
@@ -209,21 +266,6 @@ class Workspace:
                 f"promotion {source}->{target} is not allowed by {self.config.file} "
                 f"(allowed: {allowed})"
             )
-
-
-def _symlink_problem(path: str, target: bytes, branch: str) -> str:
-    parts: list[str] = list(PurePosixPath(path).parent.parts)
-    link = target.decode("utf-8", "surrogateescape")
-    escapes = link.startswith("/")
-    for part in link.split("/"):
-        if part == "..":
-            escapes = escapes or not parts
-            parts = parts[:-1]
-        elif part not in ("", "."):
-            parts.append(part)
-    if escapes:
-        return f"{path}: leads outside the repository through a symlink (branch {branch})"
-    return f"{path}: is a symlink on branch {branch}; a spec must be a regular file"
 
 
 def services_in(names: list[str]) -> list[str]:

@@ -113,7 +113,6 @@ def test_patterns_overlap() -> None:
         ('environments:\n  a: {spec: "../x/{service}.yaml"}\n', 2, "outside the repository"),
         ('environments:\n  a: {spec: "/x/{service}.yaml"}\n', 2, "relative"),
         ('environments:\n  a: {spec: "x/{svc}/{service}.yaml"}\n', 2, "only placeholder"),
-        ('environments:\n  a: {spec: "x/{service}/"}\n', 2, "not supported yet"),
         ("environments:\n  a: {path: a, spec: 'x/{service}.yaml'}\n", 2, "not both"),
         ("environments:\n  a: {path: a, colour: red}\n", 2, "unknown key 'colour'"),
         ("environments:\n  a: {path: a}\nservices:\n  only: [x]\n", 4, "unknown key 'only'"),
