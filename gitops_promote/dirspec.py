@@ -168,14 +168,23 @@ def resolve_in_files(
 
 def rules_for_file(rules: RuleSet, rel: str) -> RuleSet:
     """The rules of one file of a directory spec: unqualified rules and those qualified with
-    this file (``deploy.yaml:/spec/replicas``), the qualifier dropped."""
-
-    def pick(paths: Sequence[RulePath]) -> tuple[RulePath, ...]:
-        return tuple(replace(p, file=None) for p in paths if p.file is None or p.file == rel)
-
+    this file (``replicas.yml:Deployment:/spec/replicas``), the qualifier dropped. A rule for the
+    file replaces an unqualified rule of the same path, as a config's rule replaces a preset's."""
+    mine = {p: replace(p, file=None) for p in (*rules.overwrite, *rules.retain) if p.file == rel}
     if not any(p.file for p in (*rules.overwrite, *rules.retain)):
         return rules
-    return replace(rules, overwrite=pick(rules.overwrite), retain=pick(rules.retain))
+    named = set(mine.values())
+    origins = dict(rules.origins)
+    origins.update({str(bare): rules.origins.get(str(p), "config") for p, bare in mine.items()})
+
+    def pick(paths: Sequence[RulePath]) -> tuple[RulePath, ...]:
+        return tuple(
+            mine.get(p, p) for p in paths if p in mine or (p.file is None and p not in named)
+        )
+
+    return replace(
+        rules, overwrite=pick(rules.overwrite), retain=pick(rules.retain), origins=origins
+    )
 
 
 def _describe(data: bytes) -> str:
