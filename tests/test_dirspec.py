@@ -299,7 +299,7 @@ def test_directory_spec_symlink_out_of_the_repository_is_refused(
         ("diff", "simple", "--from", "staging-us", "--to", "prod-us"),
         ("rollback", "simple", "--env", "prod-us", "--to", "v1"),
     ):
-        code, out, err = run(repo, *args, capsys=capsys)
+        code, _, err = run(repo, *args, capsys=capsys)
         assert code == 2, (args, err)
         assert err.strip().count("\n") == 0
         assert "envs/prod-us/secret.yml: leads outside the repository" in err
