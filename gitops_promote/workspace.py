@@ -239,6 +239,8 @@ class Workspace:
         if layout.branch != self._checked_out:
             return None
         depth = max(p.text.rstrip("/").count("/") + 1 for p in layout.patterns)
+        if any(p.directory for p in layout.patterns):
+            depth = sys.maxsize  # every file below a directory spec
         start = self.root / layout.env.path if layout.env.path else self.root
         paths: list[str] = []
         for top, dirs, files in os.walk(start):

@@ -330,3 +330,41 @@ def test_directory_spec_json_history_shape(
     data = run_json(repo, "history", "simple", "--env", "qa", capsys=capsys)
     assert set(data) == {"service", "env", "versions"}
     assert json.dumps(data)
+
+
+# -- status and check ----------------------------------------------------------------------------
+
+
+def test_directory_spec_status_reads_the_image_from_the_patch_files(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(repo, "status", capsys=capsys)
+    (svc,) = data["services"]
+    assert svc["service"] == "simple"
+    assert svc["envs"]["qa"]["image"] == "docker.io/example/simple:1.3.0"
+    assert svc["envs"]["prod-us"]["version"] == "v3"
+    assert svc["envs"]["prod-eu"]["image"] == "docker.io/example/simple:1.0.0"
+
+
+def test_directory_spec_check_env_vars_per_file(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(repo, "check", capsys=capsys)
+    assert code == 0, err
+    extra = "            - name: NEWVAR\n              value: x\n"
+    repo.commit({"envs/qa/deployment.yml": ov.deployment("qa") + extra}, "new var in qa")
+    code, out, _ = run(repo, "--output", "json", "check", capsys=capsys)
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    assert [(p["file"], "NEWVAR" in p["message"]) for p in problems] == [
+        ("envs/staging-us/deployment.yml", True)
+    ]
+
+
+def test_directory_spec_check_refuses_a_symlink_in_the_work_tree(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.symlink("/etc/passwd", repo.path / "envs/qa/pw.yml")
+    code, out, _ = run(repo, "--output", "json", "check", capsys=capsys)
+    assert code == 1
+    assert "envs/qa/pw.yml: leads outside the repository" in out
