@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from .plan import Plan
+from .plan import Change, Plan
 from .textfmt import counts, esc, md_path, md_value, short
 from .workspace import SpecRef
 
@@ -92,13 +92,35 @@ def _service_md(
     src = f"{source_env} {sp.source_version.label} (`{short(sp.source_version.sha)}`)"
     dst = f"{target_env} {tv.label} (`{short(tv.sha)}`)" if tv else f"{target_env}: new service"
     out = [f"### `{sp.service}`", ""] if heading else []
-    out += [f"From {src} to {dst}, file `{sp.target.path}`.", ""]
+    if sp.target.directory:
+        out += [f"From {src} to {dst}, directory `{sp.target.path}/`.", ""]
+    else:
+        out += [f"From {src} to {dst}, file `{sp.target.path}`.", ""]
     if not sp.plan.changes:
         return [*out, "No differences.", ""]
-    changed = sp.plan.changed
-    retained = sp.plan.retained
-    attention = sp.plan.attention
     h = "####" if heading else "###"
+    if not sp.target.directory:
+        return out + _tables(sp.plan, h, source_env, target_env)
+    for file, plan in by_file(sp.plan):
+        out += [f"{h} `{file}`", "", *_tables(plan, h + "#", source_env, target_env)]
+    return out
+
+
+def by_file(plan: Plan) -> list[tuple[str, Plan]]:
+    """A directory spec's differences grouped by file, in file order: the file is the report
+    path's prefix up to its first ``:`` (``version.yml:/spec/...``)."""
+    groups: dict[str, list[Change]] = {}
+    for c in plan.changes:
+        groups.setdefault(c.path.partition(":")[0], []).append(c)
+    return [(f, Plan(tuple(cs), [])) for f, cs in sorted(groups.items())]
+
+
+def _tables(plan: Plan, h: str, source_env: str, target_env: str) -> list[str]:
+    """The changed, retained and needs-attention tables of (part of) a plan."""
+    out: list[str] = []
+    changed = plan.changed
+    retained = plan.retained
+    attention = plan.attention
     if changed:
         out += [
             f"{h} Changed ({len(changed)}): taken from {source_env}",

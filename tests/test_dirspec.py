@@ -368,3 +368,23 @@ def test_directory_spec_check_refuses_a_symlink_in_the_work_tree(
     code, out, _ = run(repo, "--output", "json", "check", capsys=capsys)
     assert code == 1
     assert "envs/qa/pw.yml: leads outside the repository" in out
+
+
+def test_directory_spec_pr_body_groups_changes_by_file(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body_file = tmp_path / "pr.md"
+    code, _, err = run(
+        repo, "promote", "simple", "--from", "staging-us", "--to", "prod-us",
+        "--provider", "local", "--pr-body-file", str(body_file), capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    body = body_file.read_text()
+    assert "directory `envs/prod-us/`" in body
+    headings = [ln for ln in body.splitlines() if ln.startswith("### `")]
+    assert headings == [
+        "### `deployment.yml`", "### `extra.yml`", "### `kustomization.yml`",
+        "### `replicas.yml`", "### `settings.yml`", "### `version.yml`",
+    ]  # fmt: skip
+    version = body[body.index("### `version.yml`") :]
+    assert "#### Changed (1)" in version
