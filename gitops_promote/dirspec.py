@@ -112,12 +112,8 @@ def restore_changes(current: Files, old: Files) -> dict[str, bytes | None]:
 def files_diff(
     repo: GitRepository, directory: str, before: Files, changes: Mapping[str, bytes | None]
 ) -> str:
-    """The unified diff of every changed file of a folder (a deleted file as all lines gone)."""
-    parts = []
-    for rel, data in changes.items():
-        path = f"{directory}/{rel}"
-        parts.append(repo.diff_text(before.get(rel, b""), data or b"", path))
-    return "".join(parts)
+    """The unified diff of every changed file of a folder, from one ``git diff``."""
+    return repo.folder_diff(directory, before, changes) if changes else ""
 
 
 # -- update ------------------------------------------------------------------------------------

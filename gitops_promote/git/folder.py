@@ -8,6 +8,10 @@ commit).
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
 from ..errors import GitError, NotFoundError
 from .gateway import Gateway, one_line
 from .log import LOG_FORMAT, LogRecord, parse_log
@@ -53,3 +57,39 @@ def folder_log(gw: Gateway, prefix: str, ref: str = "HEAD") -> list[LogRecord]:
 def folder_entries(gw: Gateway, commit: str, prefix: str) -> dict[str, tuple[str, str]]:
     """Every file below ``prefix`` at ``commit``: path -> (mode, blob sha), one ``ls-tree``."""
     return tree_entries(gw, commit, [f"{norm_path(prefix)}/"])
+
+
+def folder_diff(
+    gw: Gateway, directory: str, before: Mapping[str, bytes], after: Mapping[str, bytes | None]
+) -> str:
+    """One unified diff (one ``git diff --no-index``) of the files of ``directory`` whose bytes
+    change: ``before`` relative name -> old bytes (absent: a new file), ``after`` relative name ->
+    new bytes (``None``: deleted). Headers ``a/DIR/FILE`` and ``b/DIR/FILE``; "" if none."""
+    norm = norm_path(directory)
+    with tempfile.TemporaryDirectory(prefix="gitops-promote-diff-") as tmp:
+        for side, files in (("a", {r: before.get(r) for r in after}), ("b", after)):
+            Path(tmp, side, norm).mkdir(parents=True, exist_ok=True)
+            for rel, data in files.items():
+                if data is not None:
+                    target = Path(tmp, side, norm, norm_path(rel))
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+        res = gw.run(
+            "-C",
+            tmp,
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--no-index",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-prefix",
+            "--",
+            f"a/{norm}",
+            f"b/{norm}",
+            check=False,
+        )
+    if res.status not in (0, 1):
+        raise GitError(f"git diff failed: {one_line(res.stderr)}")
+    return res.stdout.decode("utf-8", "replace")

@@ -84,6 +84,12 @@ class GitRepository:
         """Every file below ``prefix`` at ``commit``: path -> (mode, blob), one ``ls-tree``."""
         return folder.folder_entries(self.gateway, commit, prefix)
 
+    def folder_diff(
+        self, directory: str, before: Mapping[str, bytes], after: Mapping[str, bytes | None]
+    ) -> str:
+        """One unified diff of the changed files of a folder (see :func:`.folder.folder_diff`)."""
+        return folder.folder_diff(self.gateway, directory, before, after)
+
     # ------------------------------------------------------------------ commits and branches
 
     def commit_files(
