@@ -388,3 +388,26 @@ def test_directory_spec_pr_body_groups_changes_by_file(
     ]  # fmt: skip
     version = body[body.index("### `version.yml`") :]
     assert "#### Changed (1)" in version
+
+
+def test_directory_spec_version_files_are_one_listing_and_one_batched_read(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gitops_promote.dirspec import folder_versions, version_files
+    from gitops_promote.workspace import Workspace
+
+    ws = Workspace.open(repo.path)
+    spec = ws.spec("simple", "prod-us")
+    found = folder_versions(ws.repo, spec.path, spec.commit)
+    calls: list[str] = []
+    original = ws.repo.gateway.run
+
+    def counting(*args: str, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    ws.repo.gateway.run = counting  # type: ignore[method-assign]
+    files = version_files(ws, spec, found[0])
+    assert calls == ["ls-tree", "cat-file"]
+    assert files["version.yml"] == ov.version("1.0.0").encode()
+    assert "extra.yml" not in files
