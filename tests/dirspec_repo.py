@@ -23,6 +23,19 @@ promotions: [qa->staging-us, staging-us->prod-us, staging-us->prod-eu]
 """
 
 
+CONTAINER = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: simple-deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: webserver-simple
+"""
+
+
 def kustomization(env: str) -> str:
     return f"""\
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -39,38 +52,21 @@ patches:
 """
 
 
+def _container_patch(body: str) -> str:
+    """A partial Deployment setting ``body`` on the container ``webserver-simple``."""
+    return CONTAINER + body
+
+
 def version(tag: str) -> str:
-    return f"""\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: simple-deployment
-spec:
-  template:
-    spec:
-      containers:
-        - name: webserver-simple
-          image: docker.io/example/simple:{tag}  # the app version
-"""
+    return _container_patch(f"          image: docker.io/example/simple:{tag}  # the app version\n")
 
 
 def settings(theme: str, cache: str) -> str:
-    return f"""\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: simple-deployment
-spec:
-  template:
-    spec:
-      containers:
-        - name: webserver-simple
-          env:
-            - name: UI_THEME
-              value: "{theme}"
-            - name: CACHE_SIZE
-              value: "{cache}"
-"""
+    return _container_patch(
+        "          env:\n"
+        f'            - name: UI_THEME\n              value: "{theme}"\n'
+        f'            - name: CACHE_SIZE\n              value: "{cache}"\n'
+    )
 
 
 def replicas(n: int) -> str:
@@ -85,20 +81,9 @@ spec:
 
 
 def deployment(env: str) -> str:
-    return f"""\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: simple-deployment
-spec:
-  template:
-    spec:
-      containers:
-        - name: webserver-simple
-          env:
-            - name: ENV
-              value: {env}
-"""
+    return _container_patch(
+        f"          env:\n            - name: ENV\n              value: {env}\n"
+    )
 
 
 BASE = """\

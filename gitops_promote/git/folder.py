@@ -16,7 +16,7 @@ from ..errors import GitError, NotFoundError
 from .gateway import Gateway, one_line
 from .log import LOG_FORMAT, LogRecord, parse_log
 from .paths import norm_path
-from .read import tree_entries
+from .read import diff_no_index, tree_entries
 
 
 def folder_log(gw: Gateway, prefix: str, ref: str = "HEAD") -> list[LogRecord]:
@@ -74,22 +74,4 @@ def folder_diff(
                     target = Path(tmp, side, norm, norm_path(rel))
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
-        res = gw.run(
-            "-C",
-            tmp,
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "--no-index",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-prefix",
-            "--",
-            f"a/{norm}",
-            f"b/{norm}",
-            check=False,
-        )
-    if res.status not in (0, 1):
-        raise GitError(f"git diff failed: {one_line(res.stderr)}")
-    return res.stdout.decode("utf-8", "replace")
+        return diff_no_index(gw, tmp, norm)
