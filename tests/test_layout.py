@@ -157,6 +157,6 @@ def test_readme_layouts_configs_are_valid() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Layouts\n", 1)[1].split("\n## ", 1)[0]
     blocks = section.split("```yaml\n")[1:]
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     for block in blocks:
         parse_config(block.split("```", 1)[0].encode(), "README.md")
