@@ -380,14 +380,13 @@ def test_directory_spec_pr_body_groups_changes_by_file(
     )  # fmt: skip
     assert code == 0, err
     body = body_file.read_text()
-    assert "directory `envs/prod-us/`" in body
-    headings = [ln for ln in body.splitlines() if ln.startswith("### `")]
-    assert headings == [
-        "### `deployment.yml`", "### `extra.yml`", "### `kustomization.yml`",
-        "### `replicas.yml`", "### `settings.yml`", "### `version.yml`",
-    ]  # fmt: skip
-    version = body[body.index("### `version.yml`") :]
-    assert "#### Changed (1)" in version
+    assert "`envs/prod-us`" in body
+    changes = body[body.index("### Changes to prod-us") : body.index("<summary><b>Kept")]
+    assert "**`version.yml` › container `webserver-simple`**" in changes
+    kept = body[body.index("<summary><b>Kept") :]
+    for group in ("**`kustomization.yml`**", "**`replicas.yml`**", "**`deployment.yml`"):
+        assert group in kept
+    assert "extra.yml" in body[: body.index("### Changes to prod-us")]  # needs attention
 
 
 def test_directory_spec_version_files_are_one_listing_and_one_batched_read(
