@@ -18,6 +18,7 @@ from .apply import apply_plan
 from .data import MISSING, Change
 from .errors import GitopsPromoteError, UsageError
 from .git import GitRepository
+from .git.log import LogRecord
 from .history import KIND_TRAILER, KINDS, Version, _trailer, parse_trailers
 from .layout import Location
 from .plan import Plan, plan_promotion
@@ -38,13 +39,25 @@ def folder_versions(repo: GitRepository, directory: str, ref: str) -> list[Versi
     not. A commit that empties the folder ends its history (numbering continues if it comes
     back). ``Version.blob`` is an id of the folder's whole content after the commit.
     """
+    return versions_of_folder(repo.folder_log(directory, ref), directory)
+
+
+def versions_of_folder(records: Sequence[LogRecord], directory: str) -> list[Version]:
+    """The versions of ``directory`` (oldest first) from ``git log --raw`` records, newest
+    first, of a pass over it, or over many paths at once: changes outside it are ignored."""
     prefix = directory.rstrip("/") + "/"
     present: dict[str, str] = {}  # path -> blob, as the log replays the folder's history
     result: list[Version] = []
-    for record in reversed(repo.folder_log(directory, ref)):
+    for record in reversed(records):
         existed = bool(present)
         content = False
         for change in record.changes:
+            if not change.path.startswith(prefix) and not (change.old_path or "").startswith(
+                prefix
+            ):
+                continue
+            if not change.path.startswith(prefix):  # moved out of the folder: gone from it
+                change = replace(change, status="D", path=change.old_path or "", blob=None)
             moved_inside = change.old_path is not None and change.old_path.startswith(prefix)
             if change.status == "R" and change.old_path is not None:
                 present.pop(change.old_path, None)

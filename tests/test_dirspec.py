@@ -410,3 +410,22 @@ def test_directory_spec_version_files_are_one_listing_and_one_batched_read(
     assert calls == ["ls-tree", "cat-file"]
     assert files["version.yml"] == ov.version("1.0.0").encode()
     assert "extra.yml" not in files
+
+
+def test_directory_spec_versions_from_a_pass_over_many_paths_ignore_other_folders() -> None:
+    from gitops_promote.dirspec import versions_of_folder
+    from gitops_promote.git.log import LogRecord, PathChange
+
+    def rec(sha: str, *changes: PathChange) -> LogRecord:
+        return LogRecord(sha, (), "2026-01-01T00:00:00+00:00", "a", "a@x", sha, changes)
+
+    records = [  # newest first, as git log gives them
+        rec("e", PathChange("R", "envs/qa/a.yml", "envs/old/a.yml", "1", "1")),  # moved out
+        rec("d", PathChange("R", "envs/qa/b.yml", "envs/qa/c.yml", "2", "2")),  # rename inside
+        rec("c", PathChange("M", None, "envs/prod/b.yml", "3", "4")),  # another folder
+        rec("b", PathChange("A", None, "envs/qa/b.yml", None, "2")),
+        rec("a", PathChange("A", None, "envs/qa/a.yml", None, "1")),
+    ]
+    found = versions_of_folder(records, "envs/qa")
+    assert [v.sha for v in found] == ["a", "b", "e"]
+    assert [v.kind for v in found] == ["create", "update", "update"]
