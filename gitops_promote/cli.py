@@ -301,7 +301,9 @@ def show(opts: Options, service: str, env: str, version: str | None, file: str |
         out.flush()
     if workflow.in_actions():
         data = render.show_json(res)
-        workflow.report("show", data, f"```yaml\n{data['content']}\n```\n")
+        shown = data["content"] if res.files is None or res.file else render.files_text(res)
+        text = shown.decode("utf-8", "replace") if isinstance(shown, bytes) else shown
+        workflow.report("show", data, f"```yaml\n{text}\n```\n")
     return EXIT_OK
 
 
