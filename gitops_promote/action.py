@@ -108,6 +108,12 @@ def _set_lines(raw: str) -> list[str]:
             continue
         if "=" not in ln or ln.startswith("="):
             raise UsageError(f"input 'set': expected PATH=VALUE, got {ln!r}")
+        path, _, value = ln.partition("=")
+        if not value.strip():  # an expression that came out empty must not wipe the value
+            raise UsageError(
+                f"input 'set': {ln!r} has an empty value; write {path}=null for null or "
+                f"{path}='' for an empty string"
+            )
         result.append(ln)
     return result
 

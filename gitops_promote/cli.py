@@ -14,13 +14,20 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
-from . import __version__, render, workflow
+from . import __version__, interrupt, render, workflow
 from .demo import run_demo
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
+from .errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    GitopsPromoteError,
+    Interrupted,
+    UsageError,
+)
 from .provider import repository_from_remote
 from .publish import Publisher
 from .workspace import Workspace
@@ -66,8 +73,8 @@ def _report_error(err: GitopsPromoteError) -> None:
 _GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
 _GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 _COMMAND_WITH_VALUE = (
-    "--env", "--set", "--to", "--from", "--message", "-m", "--version", "--provider",
-    "--token", "--pr-body-file", "--pr-title-file", "--dir",
+    "--env", "--set", "--set-string", "--patch", "--to", "--from", "--message", "-m",
+    "--version", "--provider", "--token", "--pr-body-file", "--pr-title-file", "--dir",
 )  # fmt: skip
 
 
@@ -124,9 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _report_error(exc)
         return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        return 130
+    except (Interrupted, KeyboardInterrupt) as exc:  # SIGINT, SIGTERM, SIGHUP: interrupt.py
+        click.echo(interrupt.message(exc), err=True)
+        return interrupt.exit_code(exc)
     except Exception as exc:  # last line of defence: one line, no traceback
         if _state["verbose"]:
             traceback.print_exc()
@@ -314,10 +321,30 @@ def show(opts: Options, service: str, env: str, version: str | None, file: str |
     "--set",
     "sets",
     multiple=True,
-    required=True,
     metavar="PATH=VALUE",
-    help="JSON Pointer (/image/image_uri) or dotted (image.image_uri) path; VALUE is a YAML "
-    "scalar ('3' is a string, 3 a number). Repeatable.",
+    help="JSON Pointer (/image/image_uri) or dotted (image.image_uri) path, optionally after "
+    "a document (Deployment/web:); VALUE is a YAML scalar ('3' is a string, 3 a number), "
+    "but a value replacing a string stays a string. Repeatable.",
+)
+@click.option(
+    "--set-string",
+    "set_strings",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Like --set, but VALUE is always written as a string. Repeatable.",
+)
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE|-",
+    help="Apply an RFC 6902 JSON Patch (a JSON array of operations; - reads stdin). "
+    "A failing test operation refuses the whole update.",
+)
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Create keys and list items that do not exist yet (otherwise refused).",
 )
 @_version_write_options
 @click.pass_obj
@@ -326,6 +353,9 @@ def update(
     service: str,
     env: str,
     sets: tuple[str, ...],
+    set_strings: tuple[str, ...],
+    patch_file: IO[str] | None,
+    create: bool,
     dry_run: bool,
     push: bool,
     message: str | None,
@@ -334,12 +364,26 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
+    from .patching import read_patch
     from .update import update as update_spec
 
+    patch = None
+    if patch_file is not None:
+        patch = read_patch(patch_file.read(), patch_file.name)
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider if pr else "local", token=token, push=push)
     res = update_spec(
-        ws, service, env, sets, dry_run=dry_run, message=message, publisher=publisher, pr=pr
+        ws,
+        service,
+        env,
+        sets,
+        set_strings=set_strings,
+        patch=patch,
+        create=create,
+        dry_run=dry_run,
+        message=message,
+        publisher=publisher,
+        pr=pr,
     )
     data = render.update_json(res)
     _emit(opts, "update", data, render.update_text(res), lambda: render.update_md(res))

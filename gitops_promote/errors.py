@@ -83,3 +83,18 @@ class GitError(GitopsPromoteError):
 
 class ProviderError(GitopsPromoteError):
     """The pull-request provider (GitHub API) failed."""
+
+
+class Interrupted(BaseException):
+    """SIGINT, SIGTERM or SIGHUP arrived: exit 128 + the signal's number, with one line.
+
+    Like ``KeyboardInterrupt`` not an ``Exception``, so ``except Exception`` never swallows it and
+    every ``except BaseException`` undo runs for SIGTERM too; unlike it, click lets it through.
+    ``note`` says what state the command left (see :mod:`gitops_promote.interrupt`).
+    """
+
+    def __init__(self, signum: int, note: str = "") -> None:
+        super().__init__(signum, note)
+        self.signum = signum
+        self.note = note
+        self.exit_code = 128 + signum

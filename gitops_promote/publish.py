@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import GitopsPromoteError, ProviderError, RefusedError
+from . import interrupt
+from .errors import GitopsPromoteError, Interrupted, ProviderError, RefusedError
 from .provider import Provider, PullRequestRef, PullRequestSpec
 
 if TYPE_CHECKING:
@@ -120,6 +121,25 @@ def _write_and_push(
     return sha, reused, True
 
 
+def _pushed(repo: GitRepository, branch: str, publisher: Publisher) -> bool:
+    """After a signal: is the remote's ``branch`` the local one? Says so as the exit line."""
+    here = repo.rev_parse(f"refs/heads/{branch}")
+    try:
+        there = repo.remote_branch_sha(branch, auth=publisher.auth, timeout=10)
+    except GitopsPromoteError:
+        interrupt.progress(
+            f"origin may already have branch {branch}: run the same command again to finish"
+        )
+        return False
+    if here is None or there != here:
+        return False
+    interrupt.progress(
+        f"branch {branch} was written and pushed ({here[:12]})"
+        + ("; run the same command again to open the pull request" if publisher.provider else "")
+    )
+    return True
+
+
 def publish_branch(
     repo: GitRepository,
     branch: str,
@@ -146,7 +166,9 @@ def publish_branch(
         sha, reused, pushed = _write_and_push(
             repo, branch, local_tip, remote_tip, base_sha, commits, publisher
         )
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, Interrupted) and publisher.pushes and _pushed(repo, branch, publisher):
+            raise  # the push got through before the signal: the branch stays, as on the remote
         # Leave no orphan: the local branch is as it was before this command.
         if repo.rev_parse(f"refs/heads/{branch}") != local_tip:
             if local_tip is None:

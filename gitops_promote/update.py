@@ -1,20 +1,26 @@
-"""``update``: edit a spec in place (``--set PATH=VALUE``) and commit it as its next version."""
+"""``update``: edit a spec in place (``--set PATH=VALUE``, ``--set-string PATH=VALUE`` or an
+RFC 6902 JSON Patch) and commit it as its next version."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import messages
+from .data import type_class
 from .dirspec import files_diff, resolve_in_files
-from .errors import NotFoundError
+from .errors import GitopsPromoteError, NotFoundError, UsageError
+from .patching import apply_patch, edits_for, sources
+from .pointer import join
 from .publish import Published, Publisher
 from .setpath import parse_set, resolve_set, split_file
 from .specfiles import is_yaml
 from .versioning import spec_versions, write_version
 from .workspace import SpecRef, Workspace, parse_spec
 from .yamldoc import Edit, YamlDoc, parse_scalar
+from .yamldoc.expect import apply_plain
+from .yamldoc.plain import same
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,15 @@ class SetChange:
     old: Any
     new: Any
     added: bool
+    removed: bool = False
+
+    @property
+    def type_change(self) -> str | None:
+        """``string -> number`` when the value changes type, else ``None``."""
+        if self.added or self.removed:
+            return None
+        old, new = type_class(self.old), type_class(self.new)
+        return None if old == new else f"{old} -> {new}"
 
 
 @dataclass(frozen=True)
@@ -44,38 +59,42 @@ def update(
     ws: Workspace,
     service: str,
     env: str,
-    sets: Sequence[str],
+    sets: Sequence[str] = (),
     *,
+    set_strings: Sequence[str] = (),
+    patch: list[dict[str, Any]] | None = None,
+    create: bool = False,
     dry_run: bool = False,
     message: str | None = None,
     publisher: Publisher | None = None,
     pr: bool = False,
 ) -> UpdateResult:
-    """Apply ``PATH=VALUE`` edits to a spec in place and commit them as a new version."""
-    if not sets:
-        raise NotFoundError("update needs at least one --set PATH=VALUE")
+    """Apply ``PATH=VALUE`` edits (or a JSON Patch) to a spec in place and commit them as a
+    new version. ``create``: a path that does not exist yet is created instead of refused."""
+    if patch is not None and (sets or set_strings):
+        raise UsageError("update takes --set/--set-string or --patch, not both")
+    if patch is None and not sets and not set_strings:
+        raise NotFoundError("update needs at least one --set PATH=VALUE (or --patch FILE)")
     spec = ws.spec(service, env)
+    files: dict[str, bytes | None] | None = None
     if spec.directory:
-        files, changes, diff = _edit_folder(ws, spec, sets)
+        if patch is not None:
+            raise UsageError(
+                f"{spec.path}/ is a directory spec: --patch edits one file; use "
+                "--set FILE:PATH=VALUE"
+            )
+        files, changes, diff = _edit_folder(ws, spec, sets, set_strings, create)
         old_bytes = new_bytes = b""
         unchanged = not files
     else:
-        files = None
         old_bytes = spec.require()
         ws.repo.safe_path(spec.path)
         doc = parse_spec(old_bytes, spec.path)
-        docs = doc.documents()
-        edits = []
-        changes = []
-        for text in sets:
-            expr = parse_set(text)
-            value = parse_scalar(expr.value_text)
-            where = resolve_set(docs, expr, value, spec.path)
-            if where.exists and where.old == value and type(where.old) is type(value):
-                continue
-            edits.append(Edit(path=where.path, doc=where.doc, value=where.value))
-            changes.append(SetChange(where.report_path, where.old, value, not where.exists))
-        new_bytes = doc.edit(edits).to_bytes() if edits else old_bytes
+        if patch is not None:
+            edited, changes = _patched(doc, patch, spec.path)
+        else:
+            edited, changes = apply_sets(doc, sets, set_strings, spec.path, create=create)
+        new_bytes = edited.to_bytes()
         unchanged = new_bytes == old_bytes
         diff = "" if unchanged else ws.repo.diff_text(old_bytes, new_bytes, spec.path)
     found = spec_versions(ws, spec)
@@ -104,33 +123,88 @@ def update(
     )
 
 
+def apply_sets(
+    doc: YamlDoc,
+    sets: Sequence[str],
+    set_strings: Sequence[str] = (),
+    file: str = "<spec>",
+    *,
+    create: bool = False,
+) -> tuple[YamlDoc, list[SetChange]]:
+    """``doc`` with ``--set`` and ``--set-string`` expressions applied (pure: no git)."""
+    docs = doc.documents()
+    edits = []
+    changes: list[SetChange] = []
+    exprs = [parse_set(t) for t in sets] + [parse_set(t, string=True) for t in set_strings]
+    for expr in exprs:
+        value = None if expr.string else parse_scalar(expr.value_text)
+        where = resolve_set(docs, expr, value, file, create=create)
+        if where.exists and same(where.old, where.new):
+            continue
+        edit = Edit(path=where.path, doc=where.doc, value=where.value)
+        apply_plain(docs, edit, file)  # a later --set sees what an earlier one wrote
+        edits.append(edit)
+        changes.append(SetChange(where.report_path, where.old, where.new, not where.exists))
+    return doc.edit(edits), changes
+
+
+def _patched(
+    doc: YamlDoc, patch: list[dict[str, Any]], file: str
+) -> tuple[YamlDoc, list[SetChange]]:
+    docs = doc.documents()
+    result = apply_patch(docs, patch, file)
+    edits = edits_for(docs, result, doc, sources(docs, patch))
+    edited = doc.edit(edits)
+    if not edited.holds(result):
+        raise GitopsPromoteError(
+            "internal error: the edited file would not contain the patched values; "
+            "nothing was written",
+            file=file,
+        )
+    changes = []
+    for e in edits:
+        at = e.path
+        if isinstance(e.after, int) and not e.delete:  # an item inserted after another
+            at = (*e.path[:-1], e.after + 1)
+        where = at if len(docs) == 1 else (e.doc, *at)
+        exists = doc.exists(e.doc, e.path)
+        old = doc.get(e.doc, e.path) if exists else None
+        new = None if e.delete else e.value
+        changes.append(SetChange(join(list(where)), old, new, not exists, e.delete))
+    return edited, changes
+
+
 def _edit_folder(
-    ws: Workspace, spec: SpecRef, sets: Sequence[str]
+    ws: Workspace,
+    spec: SpecRef,
+    sets: Sequence[str],
+    set_strings: Sequence[str],
+    create: bool,
 ) -> tuple[dict[str, bytes | None], list[SetChange], str]:
     """``--set [FILE:]PATH=VALUE`` over the YAML files of a directory spec: (relative name ->
     new bytes of the files that change, the changes with FILE: report paths, their diff)."""
     current = spec.require_files()
-    parsed: dict[str, YamlDoc] = {}
-    docs: dict[str, list[Any]] = {}
-    for rel, data in current.items():
-        if is_yaml(rel, data):
-            parsed[rel] = parse_spec(data, f"{spec.path}/{rel}")
-            docs[rel] = parsed[rel].documents()
-    edits: dict[str, list[Edit]] = {}
-    changes: list[SetChange] = []
-    for text in sets:
+    parsed = {
+        rel: parse_spec(data, f"{spec.path}/{rel}")
+        for rel, data in current.items()
+        if is_yaml(rel, data)
+    }
+    docs = {rel: doc.documents() for rel, doc in parsed.items()}
+    per_file: dict[str, tuple[list[str], list[str]]] = {}
+    for text, string in [(t, False) for t in sets] + [(t, True) for t in set_strings]:
         file, rest = split_file(text, list(docs))
-        expr = parse_set(rest)
-        value = parse_scalar(expr.value_text)
-        rel, where = resolve_in_files(docs, file, expr, value, spec.path)
-        if where.exists and where.old == value and type(where.old) is type(value):
-            continue
-        edits.setdefault(rel, []).append(Edit(path=where.path, doc=where.doc, value=where.value))
-        changes.append(SetChange(f"{rel}:{where.report_path}", where.old, value, not where.exists))
+        if file is None:
+            expr = parse_set(rest, string=string)
+            file, _ = resolve_in_files(docs, None, expr, None, spec.path)
+        per_file.setdefault(file, ([], []))[1 if string else 0].append(rest)
     out: dict[str, bytes | None] = {}
-    for rel, file_edits in sorted(edits.items()):
-        ws.repo.safe_path(f"{spec.path}/{rel}")
-        new = parsed[rel].edit(file_edits).to_bytes()
+    changes: list[SetChange] = []
+    for rel, (plain, strings) in sorted(per_file.items()):
+        path = f"{spec.path}/{rel}"
+        ws.repo.safe_path(path)
+        edited, file_changes = apply_sets(parsed[rel], plain, strings, path, create=create)
+        changes += [replace(c, path=f"{rel}:{c.path}") for c in file_changes]
+        new = edited.to_bytes()
         if new != current[rel]:
             out[rel] = new
     return out, changes, files_diff(ws.repo, spec.path, current, out)

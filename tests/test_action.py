@@ -132,6 +132,10 @@ def test_argv_is_verbose_when_the_runner_debugs() -> None:
             {"command": "update", "service": "api", "env": "dev", "set": "/replicas"},
             "expected PATH=VALUE",
         ),
+        (
+            {"command": "update", "service": "api", "env": "dev", "set": "image.image_uri=\n"},
+            "input 'set': 'image.image_uri=' has an empty value; write image.image_uri=null",
+        ),
         ({"command": "rollback", "service": "api", "env": "prod"}, "needs the 'version' input"),
         ({"command": "promote", "from": "staging", "to": "prod"}, "needs the 'service' input"),
         ({"command": "promote", "service": "api", "to": "prod"}, "needs the 'from' input"),
@@ -357,6 +361,18 @@ def test_update_dry_run_writes_nothing(harness: ActionHarness, gitops: GitRepo) 
     assert run.outputs["changed"] == "false"
     assert run.outputs["commit"] == ""
     assert gitops.read("envs/prod/api.yaml").decode() == PROD_V2
+
+
+def test_update_with_an_empty_value_is_refused_and_keeps_the_image(
+    harness: ActionHarness, gitops: GitRepo
+) -> None:
+    before = gitops.head()
+    run = run_action(
+        harness, gitops, command="update", service="api", env="prod", set="image.image_uri= \n"
+    )
+    assert run.returncode == 2, explain(run)
+    assert "has an empty value" in run.stderr
+    assert gitops.head() == before and gitops.read("envs/prod/api.yaml").decode() == PROD_V2
 
 
 def test_rollback_restores_bytes_as_a_new_version(harness: ActionHarness, gitops: GitRepo) -> None:

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from gitops_promote.cli import main
+from gitops_promote.cli import cli, main
 
 from .gitrepo import GitRepo
 from .sample import api_spec, run, run_json, sample_repo
@@ -92,17 +93,185 @@ def test_update_reads_values_as_yaml_scalars(
     text = repo.read("envs/prod/api.yaml").decode()
     assert "replicas: '5'\n" in text or 'replicas: "5"\n' in text  # a string, quoted
     run_json(repo, "update", "api", "--env", "prod", "--set", "replicas=6", capsys=capsys)
-    assert "replicas: 6\n" in repo.read("envs/prod/api.yaml").decode()  # a number again
+    text = repo.read("envs/prod/api.yaml").decode()
+    assert "replicas: '6'\n" in text or 'replicas: "6"\n' in text  # replacing a string
 
 
 def test_update_adds_a_new_key_in_the_files_indentation(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run_json(repo, "update", "api", "--env", "prod", "--set", "env.FEATURE_X=on", capsys=capsys)
+    run_json(
+        repo, "update", "api", "--env", "prod", "--create", "--set", "env.FEATURE_X=on",
+        capsys=capsys,
+    )  # fmt: skip
     text = repo.read("envs/prod/api.yaml").decode()
     assert "  LOG_LEVEL: warning\n  FEATURE_X: 'on'\n" in text or (
         '  LOG_LEVEL: warning\n  FEATURE_X: "on"\n' in text
     )
+
+
+WEB = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/acme/web:1.0
+          env:
+            - name: WORKERS
+              value: "24"
+            - name: MODE
+              value: fast
+"""
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  port: 80\n---\n"
+
+
+def _web(repo: GitRepo, text: str = WEB) -> None:
+    repo.commit({"envs/prod/web.yaml": text}, "Add web")
+
+
+def test_update_keeps_a_string_a_string_in_its_quoting_style(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    env = "spec.template.spec.containers.app.env"
+    rc, out, err = run(
+        repo, "update", "web", "--env", "prod", "--set", f"{env}.WORKERS=50",
+        "--set", f"{env}.MODE=1", capsys=capsys,
+    )  # fmt: skip
+    assert rc == 0, err
+    text = repo.read("envs/prod/web.yaml").decode()
+    assert text == WEB.replace('"24"', '"50"').replace(
+        "value: fast", 'value: "1"'
+    )  # the file's quote
+    assert '/env/WORKERS: "24" -> "50"\n' in out  # strings that read as numbers: quoted
+    assert '/env/MODE: fast -> "1"\n' in out  # no type change: nothing more said
+
+
+def test_update_set_string_writes_a_string_and_the_type_change_is_shown(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    rc, out, err = run(
+        repo, "update", "web", "--env", "prod", "--set-string", "spec.replicas=3", capsys=capsys
+    )
+    assert rc == 0, err
+    assert 'replicas: "3"\n' in repo.read("envs/prod/web.yaml").decode()
+    assert '/spec/replicas: 1 -> "3" (number -> string)' in out
+    rc, out, err = run(
+        repo, "update", "web", "--env", "prod", "--set", "spec.template.spec.containers.0.image=7",
+        capsys=capsys,
+    )  # fmt: skip
+    assert 'image: "7"\n' in repo.read("envs/prod/web.yaml").decode()
+
+
+def test_update_new_env_var_items_are_strings_and_need_create(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    head = repo.head()
+    args = [
+        "update",
+        "web",
+        "--env",
+        "prod",
+        "--set",
+        "spec.template.spec.containers.app.env.DEBUG=true",
+    ]
+    rc, _, err = run(repo, *args, capsys=capsys)
+    assert rc == 2 and "has no item named 'DEBUG'" in err and "--create" in err
+    assert repo.head() == head
+    rc, _, err = run(repo, *args, "--create", capsys=capsys)
+    assert rc == 0, err
+    text = repo.read("envs/prod/web.yaml").decode()
+    assert text.endswith('value: fast\n            - name: DEBUG\n              value: "true"\n')
+
+
+def test_update_never_appends_a_list_item_for_an_index_past_the_end(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    head = repo.head()
+    path = "/spec/template/spec/containers/19/image=x"
+    rc, _, err = run(repo, "update", "web", "--env", "prod", "--set", path, capsys=capsys)
+    assert rc == 2 and "index 19 is past the end of /spec/template/spec/containers" in err
+    assert repo.head() == head and repo.read("envs/prod/web.yaml") == WEB.encode()
+    path = "/spec/template/spec/containers/0/image=ghcr.io/acme/web:2.0"  # an index: RFC 6901
+    rc, _, err = run(repo, "update", "web", "--env", "prod", "--set", path, capsys=capsys)
+    assert rc == 0, err
+    assert repo.read("envs/prod/web.yaml").decode() == WEB.replace("web:1.0", "web:2.0")
+
+
+def test_update_refuses_an_empty_value_and_writes_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, head = repo.read("envs/prod/api.yaml"), repo.head()
+    rc, _, err = run(
+        repo, "update", "api", "--env", "prod", "--set", "image.image_uri=", capsys=capsys
+    )
+    assert rc == 2
+    assert err == (
+        "error: --set 'image.image_uri=': the value is empty; write image.image_uri=null for "
+        "null or image.image_uri='' for an empty string\n"
+    )
+    assert repo.read("envs/prod/api.yaml") == before and repo.head() == head
+    rc, _, err = run(
+        repo, "update", "api", "--env", "prod", "--set", "image.image_uri=''", capsys=capsys
+    )
+    assert rc == 0, err
+    assert 'image_uri: ""  # set by CI' in repo.read("envs/prod/api.yaml").decode()
+
+
+@pytest.mark.parametrize("path", ["Deployment/web:spec.replicas", "Deployment/web:/spec/replicas"])
+@pytest.mark.parametrize("prefix", ["", SERVICE])
+def test_update_document_prefix_with_either_path_form(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], path: str, prefix: str
+) -> None:
+    _web(repo, prefix + WEB)
+    rc, _, err = run(repo, "update", "web", "--env", "prod", "--set", f"{path}=2", capsys=capsys)
+    assert rc == 0, err
+    assert repo.read("envs/prod/web.yaml").decode() == prefix + WEB.replace(
+        "replicas: 1", "replicas: 2"
+    )
+
+
+def test_update_patch_applies_a_json_patch_as_minimal_edits(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _web(repo)
+    patch = tmp_path / "p.json"
+    env = "/spec/template/spec/containers/0/env"
+    patch.write_text(json.dumps([
+        {"op": "test", "path": f"{env}/0/value", "value": "24"},
+        {"op": "replace", "path": f"{env}/0/value", "value": "32"},
+        {"op": "remove", "path": f"{env}/1"},
+        {"op": "add", "path": "/spec/paused", "value": False},
+    ]))  # fmt: skip
+    rc, out, err = run(repo, "update", "web", "--env", "prod", "--patch", str(patch), capsys=capsys)
+    assert rc == 0, err
+    mode = "            - name: MODE\n              value: fast\n"
+    expected = WEB.replace('"24"', '"32"').replace(mode, "") + "  paused: false\n"
+    assert repo.read("envs/prod/web.yaml").decode() == expected
+    assert f"{env}/1: " in out and "(removed)" in out and "/spec/paused: (new) -> false" in out
+    # the same test again now fails: the whole update is refused, nothing written
+    head, before = repo.head(), repo.read("envs/prod/web.yaml")
+    rc, _, err = run(repo, "update", "web", "--env", "prod", "--patch", str(patch), capsys=capsys)
+    assert rc == 1 and 'failed: it holds "32", not "24"; nothing was written' in err
+    assert repo.head() == head and repo.read("envs/prod/web.yaml") == before
+
+
+def test_update_patch_reads_stdin(repo: GitRepo) -> None:
+    ops = json.dumps([{"op": "replace", "path": "/replicas", "value": 7}])
+    res = CliRunner().invoke(
+        cli, ["--repo", str(repo.path), "update", "api", "--env", "prod", "--patch", "-"], input=ops
+    )
+    assert res.exit_code == 0, res.output
+    assert "replicas: 7\n" in repo.read("envs/prod/api.yaml").decode()
 
 
 def test_update_dry_run_shows_the_diff_and_writes_nothing(
@@ -215,6 +384,7 @@ def test_rollback_retain_does_not_bring_back_keys_added_since(
         "api",
         "--env",
         "prod",
+        "--create",
         "--set",
         "env.NEW_FLAG=1",
         "--set",
@@ -254,6 +424,9 @@ def test_rollback_dry_run_writes_nothing(repo: GitRepo, capsys: pytest.CaptureFi
         (["rollback", "api", "--env", "prod", "--to", "v42"], 2, "v42"),
         (["update", "api", "--env", "prod", "--set", "replicas"], 2, "PATH=VALUE"),
         (["update", "api", "--env", "prod", "--set", "image.image_uri.x=1"], 2, "single value"),
+        (["update", "api", "--env", "prod", "--set", "image.imag_uri=x"], 2, "did you mean"),
+        (["update", "api", "--env", "prod", "--set", "image.image_uri="], 2, "value is empty"),
+        (["update", "api", "--env", "prod"], 2, "--set PATH=VALUE"),
         (["diff", "api", "--from", "dev", "--to", "prod"], 2, "not allowed"),
         (["rollback", "api", "--env", "prod"], 2, "--to"),
     ],
@@ -446,3 +619,38 @@ def test_yml_specs_and_a_config_elsewhere(
     assert promoted[1] in ("image: {image_uri: web:2}", 'image: {image_uri: "web:2"}')
     files = repo.git("ls-tree", "--name-only", data["branch"], "envs/prod/").split()
     assert "envs/prod/web.yaml" not in files  # the .yml file was edited, no twin created
+
+
+def test_update_later_sets_see_what_earlier_ones_created(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _web(repo)
+    env = "spec.template.spec.containers.app.env"
+    data = run_json(
+        repo, "update", "web", "--env", "prod", "--create", "--set", f"{env}.A=1",
+        "--set", f"{env}.B=2", "--set", f"{env}.A=3", capsys=capsys,
+    )  # fmt: skip
+    assert [(c["path"].rsplit("/", 1)[1], c["new"]) for c in data["changed"]] == [
+        ("A", "1"), ("B", "2"), ("A", "3")
+    ]  # fmt: skip
+    text = repo.read("envs/prod/web.yaml").decode()
+    assert text.endswith(
+        '- name: A\n              value: "3"\n            - name: B\n              value: "2"\n'
+    )
+
+
+def test_update_takes_sets_or_a_patch_not_both(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    patch = tmp_path / "p.json"
+    patch.write_text('[{"op": "replace", "path": "/replicas", "value": 7}]')
+    head = repo.head()
+    rc, _, err = run(
+        repo, "update", "api", "--env", "prod", "--set", "replicas=2", "--patch", str(patch),
+        capsys=capsys,
+    )  # fmt: skip
+    assert rc == 2 and err == "error: update takes --set/--set-string or --patch, not both\n"
+    patch.write_text("[{")
+    rc, _, err = run(repo, "update", "api", "--env", "prod", "--patch", str(patch), capsys=capsys)
+    assert rc == 2 and err.startswith(f"error: {patch}:1:3: not valid JSON")
+    assert repo.head() == head

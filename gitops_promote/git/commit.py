@@ -2,26 +2,46 @@
 
 Commits are built in a temporary index file (``GIT_INDEX_FILE``): ``read-tree`` the parent,
 ``update-index --index-info`` the new blobs, ``write-tree``, ``commit-tree``. Branches move by
-compare-and-swap (``git update-ref REF NEW OLD``). When the branch being committed to is checked
-out, only the changed paths are written to the work tree and to the index (see
-:mod:`.worktree`), and on failure the branch is moved back.
+compare-and-swap (``git update-ref REF NEW OLD``), as the last step: when the branch being
+committed to is checked out, only the changed paths are first written to the work tree and to the
+index (see :mod:`.worktree`), and put back if the branch cannot move. Signals wait while that
+runs (:func:`gitops_promote.interrupt.critical`); a signal during a push is settled by asking the
+remote whether the push got through.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GitError, GitopsPromoteError, NotFoundError, RefusedError, UsageError
+from .. import interrupt
+from ..errors import (
+    GitError,
+    GitopsPromoteError,
+    Interrupted,
+    NotFoundError,
+    RefusedError,
+    UsageError,
+)
 from ..messages import BOT_EMAIL, BOT_NAME
-from .gateway import ZERO_SHA, Gateway, PushAuth, one_line, short
+from .gateway import ZERO_SHA, Gateway, PushAuth, one_line, parsing, scratch_dir, short
 from .paths import norm_path, safe_path
-from .read import branch_ref, commit_sha, current_branch, dirty_paths, rev_parse
-from .remote import push_rebasing
+from .read import (
+    branch_ref,
+    changed_between,
+    commit_sha,
+    current_branch,
+    dirty_paths,
+    refuse_unsafe_state,
+    rev_parse,
+)
+from .remote import push_rebasing, remote_branch_sha
 from .worktree import sync_worktree
+
+#: seconds the remote is asked, after an interrupted push, whether the push got through
+INTERRUPTED_CHECK_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -117,9 +137,12 @@ def _check_tree_shape(gw: Gateway, commit: str, paths: Sequence[str]) -> None:
         parts = p.split("/")
         queries.extend(("/".join(parts[:i]), "dir") for i in range(1, len(parts)))
     text = "".join(f"{commit}:{q}\n" for q, _ in queries)
-    out = gw.run("cat-file", "--batch-check", input=text.encode()).stdout.decode()
-    for (q, want), line in zip(queries, out.splitlines(), strict=True):
-        kind = "missing" if line.endswith(" missing") else line.split(" ")[-2]
+    out = gw.run("cat-file", "--batch-check", input=text.encode()).stdout.decode("utf-8", "replace")
+    answers = out.splitlines()
+    if len(answers) != len(queries):
+        raise GitError("git cat-file --batch-check returned an unexpected answer")
+    for (q, want), line in zip(queries, answers, strict=True):
+        kind = "missing" if line.endswith(" missing") else line.rsplit(" ", 2)[-2]
         if want == "file" and kind == "tree":
             raise UsageError(f"{q} is a directory; cannot write it as a file")
         if want == "dir" and kind not in ("tree", "missing"):
@@ -139,10 +162,11 @@ def _build_commit(
     gw.run("read-tree", parent, env=env)
     modes: dict[str, str] = {}
     listing = gw.run("ls-files", "-s", "-z", "--", *blobs, env=env).stdout
-    for entry in listing.split(b"\0"):
-        if entry:
-            meta, _, name = entry.partition(b"\t")
-            modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+    with parsing("git ls-files"):
+        for entry in listing.split(b"\0"):
+            if entry:
+                meta, _, name = entry.partition(b"\t")
+                modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
     info = "".join(
         f"0 {ZERO_SHA}\t{p}\n"
         if sha is None
@@ -211,52 +235,125 @@ def commit_files(
     ref = branch_ref(gw, branch)
     paths = list(norm)
     tip, checked_out = _committable(gw, branch, ref, expected_tip, paths)
-    with tempfile.TemporaryDirectory(prefix="gitops-promote-") as tmp:
+    subject = f"gitops-promote: {_subject(message)}"
+    with scratch_dir() as tmp:
         blobs = _hash_blobs(gw, norm, tmp)
         new = _build_commit(gw, tip, blobs, message, tmp)
         if not push:
-            if not _move_ref(gw, ref, new, tip, f"gitops-promote: {_subject(message)}"):
-                raise RefusedError(f"branch {branch} moved while committing; nothing was committed")
-            if checked_out:
-                try:
-                    sync_worktree(gw, new, paths)
-                except BaseException:
-                    _move_ref(gw, ref, tip, new, "gitops-promote: undo")
-                    raise
+            _apply(gw, branch, ref, tip, new, paths if checked_out else [], subject)
             return CommitResult(sha=new, parent=tip, pushed=False, rebased_onto=None)
 
-        pushed = push_rebasing(
-            gw,
-            branch,
-            ref,
-            tip,
-            new,
-            paths,
-            rebuild=lambda upstream: _build_commit(gw, upstream, blobs, message, tmp),
-            checked_out=checked_out,
-            remote=remote,
-            auth=auth,
-            max_attempts=max_attempts,
-        )
-        new = pushed.sha
-        if not _move_ref(gw, ref, new, tip, f"gitops-promote: {_subject(message)}"):
-            raise GitError(
-                f"pushed {short(new)} to {remote}/{branch}, but local branch {branch} moved"
-                " meanwhile: run git pull to bring it in"
+        built = [new]
+
+        def rebuild(upstream: str) -> str:
+            built.append(_build_commit(gw, upstream, blobs, message, tmp))
+            return built[-1]
+
+        try:
+            pushed = push_rebasing(
+                gw,
+                branch,
+                ref,
+                tip,
+                new,
+                paths,
+                rebuild=rebuild,
+                checked_out=checked_out,
+                remote=remote,
+                auth=auth,
+                max_attempts=max_attempts,
             )
-        if checked_out:
-            try:
-                sync_worktree(gw, new, paths + pushed.upstream_paths)
-            except GitopsPromoteError as exc:
-                _move_ref(gw, ref, tip, new, "gitops-promote: undo")
-                raise GitError(
-                    f"pushed {short(new)} to {remote}/{branch}, but updating this checkout"
-                    f" failed ({exc.message}); it is as it was: run git pull to bring the"
-                    " commit in"
-                ) from exc
+        except Interrupted:
+            _settle_interrupted_push(
+                gw, branch, ref, tip, built, checked_out, remote, auth, subject
+            )
+            raise
+        new = pushed.sha
+        sync = paths + pushed.upstream_paths if checked_out else []
+        _apply(gw, branch, ref, tip, new, sync, subject, pushed_to=remote)
         return CommitResult(
             sha=new, parent=pushed.parent, pushed=True, rebased_onto=pushed.rebased_onto
         )
+
+
+def _apply(
+    gw: Gateway,
+    branch: str,
+    ref: str,
+    tip: str,
+    new: str,
+    sync: Sequence[str],
+    subject: str,
+    *,
+    pushed_to: str | None = None,
+) -> None:
+    """Bring ``sync`` (checked-out paths) to ``new`` in work tree and index, then move ``ref``.
+
+    The branch moves last, by compare-and-swap from ``tip``; signals wait until all of it is
+    done, and a failure undoes the work tree and index (those paths were clean at ``tip``).
+    """
+    with interrupt.critical():
+        try:
+            if sync:
+                sync_worktree(gw, new, sync)
+            moved = _move_ref(gw, ref, new, tip, subject)
+        except GitopsPromoteError as exc:  # sync_worktree put back what it had written
+            if pushed_to is None:
+                raise
+            raise GitError(
+                f"pushed {short(new)} to {pushed_to}/{branch}, but updating this checkout"
+                f" failed ({exc.message}); it is as it was: run git pull to bring the"
+                " commit in"
+            ) from exc
+        if not moved:
+            if sync:
+                sync_worktree(gw, tip, sync)
+            if pushed_to is None:
+                raise RefusedError(f"branch {branch} moved while committing; nothing was committed")
+            raise GitError(
+                f"pushed {short(new)} to {pushed_to}/{branch}, but local branch {branch} moved"
+                " meanwhile: run git pull to bring it in"
+            )
+        interrupt.progress(
+            f"the command had finished: {branch} is at its new commit {short(new)}"
+            + (f", pushed to {pushed_to}" if pushed_to else "")
+        )
+
+
+def _settle_interrupted_push(
+    gw: Gateway,
+    branch: str,
+    ref: str,
+    tip: str,
+    built: Sequence[str],
+    checked_out: bool,
+    remote: str,
+    auth: PushAuth | None,
+    subject: str,
+) -> None:
+    """A signal came while pushing: did the remote get one of ``built``? Finish or say so.
+
+    Runs after the interruption (signals are only recorded now). The remote is asked once,
+    briefly: if it has our commit, this checkout is brought level with it; if not, nothing was
+    changed; if it cannot tell, the note says exactly what to run.
+    """
+    try:
+        there = remote_branch_sha(gw, branch, remote, auth, timeout=INTERRUPTED_CHECK_TIMEOUT)
+    except GitopsPromoteError:
+        there = "?"
+    if there is not None and there in built:
+        try:
+            sync = changed_between(gw, tip, there) if checked_out else []
+            _apply(gw, branch, ref, tip, there, sync, subject, pushed_to=remote)
+        except GitopsPromoteError as exc:
+            interrupt.progress(exc.message)
+    elif there == "?":
+        interrupt.progress(
+            f"{remote}/{branch} may already have the new commit {short(built[-1])}; this checkout"
+            f" is as it was: run `git pull --ff-only {remote} {branch}` to bring it level"
+        )
+    else:
+        interrupt.progress(f"nothing was changed ({remote}/{branch} did not get the commit)")
 
 
 def _committable(
@@ -284,6 +381,7 @@ def _committable(
             f"branch {branch} is checked out in another work tree ({elsewhere});"
             " commit there or check out another branch"
         )
+    refuse_unsafe_state(gw, branch, checked_out)
     if checked_out:
         dirty = dirty_paths(gw, paths)
         if dirty:
@@ -313,7 +411,7 @@ def write_branch(
             f"branch {branch} is checked out; refusing to rewrite it (check out another"
             " branch first)"
         )
-    with tempfile.TemporaryDirectory(prefix="gitops-promote-") as tmp:
+    with scratch_dir() as tmp:
         blobs = _hash_blobs(gw, norm, tmp)
         new = _build_commit(gw, base_sha, blobs, message, tmp)
     gw.run(

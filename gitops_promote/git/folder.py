@@ -8,12 +8,11 @@ commit).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError
-from .gateway import Gateway, one_line
+from .gateway import Gateway, one_line, scratch_dir
 from .log import LOG_FORMAT, LogRecord, parse_log
 from .paths import norm_path
 from .read import diff_no_index, tree_entries
@@ -66,7 +65,7 @@ def folder_diff(
     change: ``before`` relative name -> old bytes (absent: a new file), ``after`` relative name ->
     new bytes (``None``: deleted). Headers ``a/DIR/FILE`` and ``b/DIR/FILE``; "" if none."""
     norm = norm_path(directory)
-    with tempfile.TemporaryDirectory(prefix="gitops-promote-diff-") as tmp:
+    with scratch_dir("gitops-promote-diff-") as tmp:
         for side, files in (("a", {r: before.get(r) for r in after}), ("b", after)):
             Path(tmp, side, norm).mkdir(parents=True, exist_ok=True)
             for rel, data in files.items():

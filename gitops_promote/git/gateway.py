@@ -1,8 +1,11 @@
 """The one place that runs git: :class:`Gateway` and the token handling of network calls.
 
-Every git process starts in :meth:`Gateway.run`, which runs the git CLI through
-``git.Repo(...).git.execute`` (GitPython is imported here only) and turns failures into
-:mod:`gitops_promote.errors` classes carrying git's own (token-scrubbed) message.
+Every git process starts in :meth:`Gateway.run` (GitPython, imported here only, finds the
+repository) and its failures become :mod:`gitops_promote.errors` classes carrying git's own
+(token-scrubbed) message. A git process is never left running: when a signal interrupts the
+wait (see :mod:`gitops_promote.interrupt`), a local git call is waited for (it runs in its own
+process group, so a terminal's Ctrl-C reaches only this program, which decides) and a network
+call is given a moment, then stopped; both are reaped before the interruption goes on.
 
 A token reaches git only through ``GIT_CONFIG_*`` environment variables of the one network process
 that needs it (an ``http.extraHeader``), never on a command line, in ``.git/config``, in a remote
@@ -15,15 +18,21 @@ import base64
 import contextlib
 import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import git
 
+from .. import interrupt
 from ..errors import GitError, NotFoundError
 
 ZERO_SHA = "0" * 40
@@ -125,6 +134,138 @@ def scrub(text: str, auth: PushAuth | None) -> str:
     return text
 
 
+#: seconds an interrupted network git call may still take to finish on its own before it is stopped
+NETWORK_GRACE = 3.0
+
+
+def _run_process(
+    argv: list[str],
+    cwd: Path,
+    input: bytes | None,
+    env: Mapping[str, str],
+    timeout: float | None,
+    *,
+    network: bool,
+) -> tuple[int, bytes, bytes]:
+    """Run one git process to its end: (exit status, stdout, stderr).
+
+    Local calls run in a process group of their own: a terminal's Ctrl-C reaches this program
+    only, and the call (a few milliseconds) is allowed to finish, so each git call either happened
+    whole or not at all. Network calls stay in the terminal's group (ssh may need to ask for a
+    passphrase); when interrupted they get :data:`NETWORK_GRACE` seconds, then are stopped.
+    """
+    extra: dict[str, Any] = {}
+    if not network:
+        if sys.version_info >= (3, 11):
+            extra["process_group"] = 0
+        else:  # pragma: no cover - Python 3.10
+            extra["preexec_fn"] = os.setpgrp
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **extra,
+        )
+    except FileNotFoundError as exc:
+        raise GitError(f"git is not installed or not on PATH: {exc}") from None
+    try:
+        out, err = proc.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        raise GitError(
+            f"git {argv[1] if len(argv) > 1 else ''} timed out after {timeout:g} seconds"
+            " (is the remote reachable?)"
+        ) from None
+    except BaseException:
+        # Interrupted: no further signal is raised now (see interrupt.py). Reap the child.
+        if network:
+            try:
+                proc.communicate(timeout=NETWORK_GRACE)
+            except subprocess.TimeoutExpired:
+                _stop(proc)
+        else:
+            proc.communicate()
+        raise
+    return proc.returncode, out, err
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a git process and the helpers it started (``git-remote-https``, ssh).
+
+    SIGTERM lets git remove its lock files; SIGKILL follows if any lingers. The pipes are closed
+    rather than read to their end: a helper that outlived git could hold them open forever.
+    """
+    family = [proc.pid, *_descendants(proc.pid)]
+    for pid in reversed(family):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        for pid in family:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids of the children of ``pid``, their children and so on (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 1 and fields[1].isdigit():
+            children.setdefault(int(fields[1]), []).append(int(name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@contextmanager
+def parsing(what: str) -> Iterator[None]:
+    """Where git's output is taken apart: an answer of an unexpected shape is a GitError."""
+    try:
+        yield
+    except (ValueError, IndexError) as exc:  # UnicodeDecodeError is a ValueError
+        raise GitError(f"{what} returned an answer this program cannot read ({exc})") from None
+
+
+@contextmanager
+def scratch_dir(prefix: str = "gitops-promote-") -> Iterator[str]:
+    """A private temporary folder (``gitops-promote-*``), removed on every exit, signals too."""
+    path: str | None = None
+    try:
+        with interrupt.critical():
+            path = tempfile.mkdtemp(prefix=prefix)
+        yield path
+    finally:
+        if path is not None:
+            with interrupt.critical():
+                shutil.rmtree(path, ignore_errors=True)
+
+
 class Gateway:
     """A git work tree, and the git CLI run at its root."""
 
@@ -141,6 +282,9 @@ class Gateway:
             raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
         self._repo = repo
         self.root: Path = Path(repo.working_tree_dir).resolve()
+        #: revisions whose whole history is known to be here, "*" for all of them (see
+        #: log.require_full_history)
+        self.whole_history: set[str] = set()
         self._exe = str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
     def run(
@@ -154,38 +298,17 @@ class Gateway:
         what: str | None = None,
     ) -> Result:
         """Run ``git ARGS`` at the work tree root; raise GitError unless ``check`` is false."""
-        full_env = {"GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0"}
+        full_env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0"}
         if env:
             full_env.update(env)
-        kwargs: dict[str, Any] = {}
-        if timeout is not None:
-            kwargs["kill_after_timeout"] = timeout
-        execute: Any = self._repo.git.execute
-        with contextlib.ExitStack() as stack:
-            stdin: IO[bytes] | None = None
-            if input is not None:
-                stdin = stack.enter_context(tempfile.TemporaryFile())
-                stdin.write(input)
-                stdin.seek(0)
-            try:
-                status, out, err = execute(
-                    [self._exe, *args],
-                    istream=stdin,
-                    with_extended_output=True,
-                    with_exceptions=False,
-                    stdout_as_string=False,
-                    strip_newline_in_stdout=False,
-                    env=full_env,
-                    **kwargs,
-                )
-            except git.GitCommandNotFound as exc:
-                raise GitError(f"git is not installed or not on PATH: {exc}") from None
-        stderr = err if isinstance(err, str) else (err or b"").decode("utf-8", "replace")
+        status, stdout, err = _run_process(
+            [self._exe, *args], self.root, input, full_env, timeout, network=timeout is not None
+        )
+        stderr = err.decode("utf-8", "replace")
         for secret in secrets:
             if secret:
                 stderr = stderr.replace(secret, "***")
-        stdout = out if isinstance(out, bytes) else (out or "").encode()
-        result = Result(int(status or 0), stdout, stderr)
+        result = Result(status, stdout, stderr)
         if check and result.status != 0:
             detail = one_line(stderr) or f"exit code {result.status}"
             raise GitError(f"{what or 'git ' + args[0]} failed: {detail}")
@@ -195,7 +318,14 @@ class Gateway:
         """stdout of ``git ARGS`` (which must succeed), decoded and stripped."""
         return self.run(*args, **kwargs).text
 
-    def network(self, *args: str, auth: PushAuth | None, what: str, check: bool = True) -> Result:
+    def network(
+        self,
+        *args: str,
+        auth: PushAuth | None,
+        what: str,
+        check: bool = True,
+        timeout: float | None = None,
+    ) -> Result:
         """Run a push/fetch/ls-remote with ``auth`` as its only credentials, under a timeout."""
         env, secrets = auth_env(auth)
         # A URL-specific header in config (http.<url>.extraHeader) outranks a plain one, so the
@@ -212,7 +342,7 @@ class Gateway:
         return self.run(
             *args,
             env=env,
-            timeout=self.network_timeout,
+            timeout=min(timeout, self.network_timeout) if timeout else self.network_timeout,
             check=check,
             secrets=secrets,
             what=what,

@@ -8,11 +8,13 @@ so one pass can serve any number of paths; :func:`file_log` is the one-path view
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..errors import GitError, NotFoundError
-from .gateway import Gateway, one_line
+from ..errors import GitError, NotFoundError, RefusedError
+from .gateway import Gateway, one_line, parsing
 from .paths import norm_path
 from .read import current_branch, rev_parse
+from .remote import remote_url
 
 #: commit separator (0x1e), then sha, parents, author date, name, email and message, NUL-ended
 LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00"
@@ -80,6 +82,7 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
     norm = norm_path(path)
     if ref.startswith("-"):
         raise NotFoundError(f"unknown revision {ref!r}")
+    require_full_history(gw, ref)
     res = gw.run(
         "-c",
         "log.showSignature=false",
@@ -107,6 +110,8 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
         if "does not have any commits" in msg:
             return []
         raise GitError(f"git log failed: {msg}")
+    with parsing("git log"):
+        records = parse_log(res.stdout)
     return [
         FileChange(
             sha=r.sha,
@@ -121,9 +126,58 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
             old_blob=c.old_blob,
             blob=c.blob,
         )
-        for r in parse_log(res.stdout)
+        for r in records
         for c in r.changes
     ]
+
+
+def require_full_history(gw: Gateway, ref: str) -> None:
+    """Make sure the history behind ``ref`` is whole: version numbers count every commit.
+
+    In a shallow clone (``git clone --depth``, actions/checkout's default) the oldest commits
+    are missing and v1 would be the oldest one fetched. With an ``origin``, the history is
+    fetched (``git fetch --unshallow``, under the network timeout); without one, or when that
+    fails, RefusedError. Asked once per repository handle (and revision, in a shallow clone).
+    """
+    if "*" in gw.whole_history or ref in gw.whole_history:
+        return
+    answer = gw.out("rev-parse", "--is-shallow-repository", "--git-path", "shallow").splitlines()
+    if len(answer) != 2:
+        raise GitError("git rev-parse --is-shallow-repository returned an unexpected answer")
+    shallow, shallow_file = answer
+    if shallow != "true":
+        gw.whole_history.add("*")  # the whole repository is here
+        return
+    reason = "it has no origin to fetch the rest from"
+    if remote_url(gw, "origin") is not None:
+        res = gw.network(
+            "fetch", "--unshallow", "--no-tags", "--quiet", "origin",
+            auth=None, what="git fetch --unshallow", check=False,
+        )  # fmt: skip
+        reason = (
+            f"git fetch --unshallow failed: {one_line(res.stderr)}"
+            if res.status != 0
+            else f"origin's branches do not hold the history of {ref}"
+        )
+    if _cut_short(gw, ref, gw.root / shallow_file):
+        raise RefusedError(
+            "this is a shallow clone, and version numbers need the whole history"
+            f" ({reason}); run git fetch --unshallow, or in GitHub Actions check out"
+            " with actions/checkout's fetch-depth: 0"
+        )
+    gw.whole_history.add(ref)
+
+
+def _cut_short(gw: Gateway, ref: str, shallow_file: Path) -> bool:
+    """Does the history of ``ref`` reach a commit whose parents this clone lacks?"""
+    try:
+        boundary = set(shallow_file.read_text(encoding="ascii", errors="replace").split())
+    except OSError:
+        return False
+    if not boundary:
+        return False
+    reachable = gw.run("rev-list", "--end-of-options", ref, check=False).stdout.decode().split()
+    return not boundary.isdisjoint(reachable)
 
 
 def _unborn(gw: Gateway, ref: str) -> bool:

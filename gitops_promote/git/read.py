@@ -5,12 +5,12 @@ Many blobs are read by one ``git cat-file --batch`` process.
 
 from __future__ import annotations
 
-import tempfile
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import GitError, NotFoundError, UsageError
-from .gateway import SHA_RE, Gateway, one_line
+from ..errors import GitError, NotFoundError, RefusedError, UsageError
+from .gateway import SHA_RE, Gateway, one_line, parsing, scratch_dir
 from .paths import norm_path
 
 
@@ -71,10 +71,19 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
         raise NotFoundError(f"unknown revision {ref!r}")
     lines = [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm]
     data = gw.run("cat-file", "--batch", input=("\n".join(lines) + "\n").encode()).stdout
+    with parsing("git cat-file --batch"):
+        results, kinds = _parse_batch(data, len(lines))
+    if kinds[0] != "tree":
+        raise NotFoundError(f"unknown revision {ref!r}")
+    return dict(zip(norm, results[1:], strict=True))
+
+
+def _parse_batch(data: bytes, count: int) -> tuple[list[bytes | None], list[str]]:
+    """The objects (blobs, else None) and their kinds in ``git cat-file --batch`` output."""
     results: list[bytes | None] = []
     pos = 0
     kinds: list[str] = []
-    for _ in lines:
+    for _ in range(count):
         end = data.index(b"\n", pos)
         header = data[pos:end].decode("utf-8", "replace")
         pos = end + 1
@@ -88,9 +97,7 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
         pos += size + 1
         kinds.append(fields[1])
         results.append(content if fields[1] == "blob" else None)
-    if kinds[0] != "tree":
-        raise NotFoundError(f"unknown revision {ref!r}")
-    return dict(zip(norm, results[1:], strict=True))
+    return results, kinds
 
 
 def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
@@ -102,12 +109,13 @@ def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
     if res.status != 0:
         return []
     names = []
-    for entry in res.stdout.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, name = entry.partition(b"\t")
-        if meta.split(b" ")[1] == b"blob":
-            names.append(name.decode("utf-8", "surrogateescape"))
+    with parsing("git ls-tree"):
+        for entry in res.stdout.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            if meta.split(b" ")[1] == b"blob":
+                names.append(name.decode("utf-8", "surrogateescape"))
     return sorted(names)
 
 
@@ -135,11 +143,12 @@ def tree_entries(gw: Gateway, commit: str, paths: Sequence[str]) -> dict[str, tu
         return {}
     out = gw.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
     entries: dict[str, tuple[str, str]] = {}
-    for entry in out.split(b"\0"):
-        if entry:
-            meta, _, name = entry.partition(b"\t")
-            mode, _type, sha = meta.decode().split(" ")
-            entries[name.decode("utf-8", "surrogateescape")] = (mode, sha)
+    with parsing("git ls-tree"):
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, _, name = entry.partition(b"\t")
+                mode, _type, sha = meta.decode().split(" ")
+                entries[name.decode("utf-8", "surrogateescape")] = (mode, sha)
     return entries
 
 
@@ -195,7 +204,7 @@ def is_ancestor(gw: Gateway, old: str, new: str) -> bool:
 def diff_text(gw: Gateway, old: bytes, new: bytes, path: str) -> str:
     """Unified diff of ``old`` -> ``new``, ``a/PATH`` and ``b/PATH`` headers; "" if equal."""
     norm = norm_path(path)
-    with tempfile.TemporaryDirectory(prefix="gitops-promote-diff-") as tmp:
+    with scratch_dir("gitops-promote-diff-") as tmp:
         for target, data in ((Path(tmp, "a", norm), old), (Path(tmp, "b", norm), new)):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -224,3 +233,83 @@ def diff_no_index(gw: Gateway, tmp: str, path: str) -> str:
     if res.status not in (0, 1):
         raise GitError(f"git diff failed: {one_line(res.stderr)}")
     return res.stdout.decode("utf-8", "replace")
+
+
+#: git's state files of an operation in progress (``git rev-parse --git-path``), and its name
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "a merge"),
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+)
+
+
+def refuse_unsafe_state(gw: Gateway, branch: str, checked_out: bool) -> None:
+    """RefusedError when committing on ``branch`` would mix with an unfinished git operation.
+
+    Refused when the branch is checked out here and a merge, rebase, cherry-pick or revert is in
+    progress, when any work tree is rebasing ``branch`` (its HEAD is detached meanwhile, and the
+    rebase would drop the new commit), and, when checked out, whenever the index is locked.
+    """
+    names = [name for name, _ in _IN_PROGRESS]
+    args = ["rev-parse", "--git-common-dir"]
+    for name in [*names, "index.lock"]:
+        args += ["--git-path", name]
+    lines = gw.out(*args).splitlines()
+    if len(lines) != len(names) + 2:
+        raise GitError("git rev-parse --git-path returned an unexpected answer")
+    common = gw.root / lines[0]
+    here = [gw.root / p for p in lines[1:]]
+    for path, (_, what) in zip(here, _IN_PROGRESS, strict=False):
+        if checked_out and path.exists():
+            raise RefusedError(
+                f"{what} is in progress: finish or abort it first; nothing was changed"
+            )
+    rebasing = [
+        *(common / "worktrees").glob("*/rebase-*/head-name"),
+        *common.glob("rebase-*/head-name"),
+    ]
+    for head_name in rebasing:
+        try:
+            name = head_name.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        if name == f"refs/heads/{branch}":
+            raise RefusedError(
+                f"a rebase is in progress on {branch}: finish or abort it first; nothing was"
+                " changed"
+            )
+    lock = here[-1]
+    if checked_out and lock.exists():
+        holder = _git_process_in(gw.root, common)
+        hint = (
+            f"git process {holder} may hold it: let it finish"
+            if holder
+            else f"if no git process is running, remove it (rm {lock})"
+        )
+        raise RefusedError(
+            f"{lock} exists: another git command is running or crashed; {hint}. Nothing was changed"
+        )
+
+
+def _git_process_in(root: Path, git_dir: Path) -> str | None:
+    """``PID (command line)`` of a running git process working in this repository, if any."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if not argv or not os.path.basename(argv[0]).startswith(b"git"):
+                continue
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        if cwd == root or root in cwd.parents or cwd == git_dir.resolve():
+            cmd = b" ".join(a for a in argv if a).decode("utf-8", "replace")
+            return f"{entry.name} ({cmd[:80]})"
+    return None

@@ -27,9 +27,15 @@ class Pushed:
     upstream_paths: list[str]
 
 
-def _check_remote(remote: str) -> None:
+def _check_remote(gw: Gateway, remote: str) -> None:
+    """UsageError for a remote name git would misread; GitError for a remote that is not set up."""
     if not remote or remote.startswith("-"):
         raise UsageError(f"invalid remote {remote!r}")
+    if not any(c in remote for c in "/:") and remote_url(gw, remote) is None:
+        raise GitError(
+            f"there is no remote named {remote}: add it (git remote add {remote} URL) or run"
+            " without --push; nothing was changed"
+        )
 
 
 def remote_url(gw: Gateway, remote: str = "origin") -> str | None:
@@ -47,7 +53,7 @@ def fetch_branch(
     gw: Gateway, branch: str, remote: str = "origin", auth: PushAuth | None = None
 ) -> str | None:
     """Fetch ``branch`` from ``remote`` into refs/remotes/REMOTE/BRANCH; its sha or None."""
-    _check_remote(remote)
+    _check_remote(gw, remote)
     tracking = f"refs/remotes/{remote}/{branch}"
     if gw.run("check-ref-format", tracking, check=False).status != 0:
         tracking = ""
@@ -73,12 +79,25 @@ def fetch_branch(
 
 
 def remote_branch_sha(
-    gw: Gateway, branch: str, remote: str = "origin", auth: PushAuth | None = None
+    gw: Gateway,
+    branch: str,
+    remote: str = "origin",
+    auth: PushAuth | None = None,
+    *,
+    timeout: float | None = None,
 ) -> str | None:
     """The sha of ``branch`` on ``remote`` (``git ls-remote``), or ``None`` if it is absent."""
-    _check_remote(remote)
+    _check_remote(gw, remote)
     ref = branch_ref(gw, branch)
-    res = gw.network("ls-remote", "--heads", remote, ref, auth=auth, what=f"git ls-remote {remote}")
+    res = gw.network(
+        "ls-remote",
+        "--heads",
+        remote,
+        ref,
+        auth=auth,
+        what=f"git ls-remote {remote}",
+        timeout=timeout,
+    )
     for line in res.stdout.decode("utf-8", "replace").splitlines():
         sha, _, name = line.partition("\t")
         if name == ref and SHA_RE.match(sha):
@@ -96,7 +115,7 @@ def push_ref(
     lease: str | None = None,
 ) -> bool:
     """Push ``sha`` to ``ref`` on ``remote``; False if rejected because the remote moved on."""
-    _check_remote(remote)
+    _check_remote(gw, remote)
     args = ["push", "--porcelain", "--no-progress"]
     if lease is not None:
         args.append(f"--force-with-lease={ref}:{lease}")
@@ -159,7 +178,7 @@ def delete_remote_branch(
     gw: Gateway, branch: str, remote: str = "origin", auth: PushAuth | None = None
 ) -> None:
     """Delete ``branch`` on ``remote``; nothing happens if it is already gone."""
-    _check_remote(remote)
+    _check_remote(gw, remote)
     ref = branch_ref(gw, branch)
     res = gw.network(
         "push",

@@ -144,10 +144,15 @@ class GitRepository:
         return remote_module.fetch_branch(self.gateway, branch, remote, auth)
 
     def remote_branch_sha(
-        self, branch: str, remote: str = "origin", auth: PushAuth | None = None
+        self,
+        branch: str,
+        remote: str = "origin",
+        auth: PushAuth | None = None,
+        *,
+        timeout: float | None = None,
     ) -> str | None:
         """The sha of ``branch`` on ``remote`` (``git ls-remote``), or ``None`` if it is absent."""
-        return remote_module.remote_branch_sha(self.gateway, branch, remote, auth)
+        return remote_module.remote_branch_sha(self.gateway, branch, remote, auth, timeout=timeout)
 
     def push_branch(
         self,

@@ -96,7 +96,7 @@ def show_json(res: ShowResult) -> dict[str, Any]:
 
 
 def set_change_json(c: SetChange) -> dict[str, Any]:
-    return {"path": c.path, "old": c.old, "new": c.new, "added": c.added}
+    return {"path": c.path, "old": c.old, "new": c.new, "added": c.added, "removed": c.removed}
 
 
 def update_json(res: UpdateResult) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from ..data import Change
@@ -52,11 +53,29 @@ def update_text(res: UpdateResult) -> str:
             f"{res.branch}{pushed})"
         )
     for c in res.changed:
-        old = "(new)" if c.added else value_text(c.old, 60)
-        lines.append(f"  {c.path}: {old} -> {value_text(c.new, 60)}")
+        old = "(new)" if c.added else _set_value(c.old, c.type_change)
+        new = "(removed)" if c.removed else _set_value(c.new, c.type_change)
+        if c.type_change:
+            new += f" ({c.type_change})"
+        lines.append(f"  {c.path}: {old} -> {new}")
     if res.dry_run and res.diff:
         lines += ["", res.diff.rstrip("\n")]
     return "\n".join(lines)
+
+
+def _set_value(value: object, type_change: str | None) -> str:
+    """A value set by ``update``: a string that reads as a number, boolean or null (``"24"``),
+    and every value of a type change, in JSON, so that ``"24"`` and ``24`` tell apart."""
+    if type_change or (isinstance(value, str) and _reads_as_json(value)):
+        return value_text(json.dumps(value, ensure_ascii=False), 60)
+    return value_text(value, 60)
+
+
+def _reads_as_json(text: str) -> bool:
+    try:
+        return not isinstance(json.loads(text), (str, dict, list))
+    except ValueError:
+        return False
 
 
 def rollback_text(res: RollbackResult) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gitops_promote.errors import GitError, NotFoundError, RefusedError, UsageError
-from gitops_promote.git import GitRepository
+from gitops_promote.git import GitRepository, commit, remote
 
 from ..gitrepo import GitRepo
 from .repos import SPEC, SPEC_V1, SPEC_V2, V1, V2, remote_head
@@ -249,13 +250,13 @@ def test_without_a_git_identity_actions_commit_as_the_bot(
 # ---------------------------------------------------------------- undo
 
 
-def test_work_tree_failure_rolls_the_branch_back(work: GitRepo) -> None:
+def test_a_locked_index_is_refused_before_anything_is_written(work: GitRepo) -> None:
     # The index is locked by another git process: the commit must not stay half-applied.
     (work.path / ".git" / "index.lock").write_bytes(b"")
     repo = GitRepository(work.path)
     head = work.head()
     try:
-        with pytest.raises(GitError, match=r"index\.lock"):
+        with pytest.raises(RefusedError, match=r"index\.lock exists.*remove it"):
             repo.commit_files("main", {SPEC: SPEC_V2.encode()}, "update")
     finally:
         (work.path / ".git" / "index.lock").unlink()
@@ -265,11 +266,19 @@ def test_work_tree_failure_rolls_the_branch_back(work: GitRepo) -> None:
 
 
 def test_checkout_update_failing_after_the_push_leaves_the_checkout_as_it_was(
-    setup: tuple[GitRepo, Path, GitRepo],
+    setup: tuple[GitRepo, Path, GitRepo], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work, origin, _ = setup
     start = work.head()
-    (work.path / ".git" / "index.lock").write_bytes(b"")
+    # the index gets locked by someone else between the checks and the push
+    real_push = remote.push_rebasing
+
+    def push_then_lock(*args: Any, **kwargs: Any) -> Any:
+        pushed = real_push(*args, **kwargs)
+        (work.path / ".git" / "index.lock").write_bytes(b"")
+        return pushed
+
+    monkeypatch.setattr(commit, "push_rebasing", push_then_lock)
     repo = GitRepository(work.path)
     try:
         with pytest.raises(GitError, match="run git pull") as info:
