@@ -326,21 +326,24 @@ def history(opts: Options, service: str, env: str) -> int:
 @click.argument("service")
 @click.option("--env", "env", required=True, metavar="ENV", help="Environment.")
 @click.option("--version", "version", metavar="vN|SHA", help="Version (default: the current one).")
+@click.option("--file", "file", metavar="FILE", help="In a directory spec: only this file.")
 @click.pass_obj
-def show(opts: Options, service: str, env: str, version: str | None) -> int:
+def show(opts: Options, service: str, env: str, version: str | None, file: str | None) -> int:
     """The exact bytes of a spec at a version."""
     from . import versioning
 
-    res = versioning.show(opts.workspace(), service, env, version)
+    res = versioning.show(opts.workspace(), service, env, version, file)
     if opts.output == "json":
         click.echo(json.dumps(render.show_json(res), indent=2, ensure_ascii=False))
     else:
         out = sys.stdout.buffer
-        out.write(res.content)
+        out.write(res.content if res.files is None or res.file else render.files_text(res))
         out.flush()
     if workflow.in_actions():
         data = render.show_json(res)
-        workflow.report("show", data, f"```yaml\n{data['content']}\n```\n")
+        shown = data["content"] if res.files is None or res.file else render.files_text(res)
+        text = shown.decode("utf-8", "replace") if isinstance(shown, bytes) else shown
+        workflow.report("show", data, f"```yaml\n{text}\n```\n")
     return EXIT_OK
 
 

@@ -61,11 +61,6 @@ def check_pattern(text: str, single_service: bool) -> str:
         raise ValueError(f"spec {text!r}: the only placeholder is {PLACEHOLDER}")
     if not parts:
         raise ValueError(f"spec {text!r} names the repository root")
-    if directory:
-        raise ValueError(
-            f"spec {text!r} names a directory: directory specs are not supported yet; "
-            "name a file in it"
-        )
     return "/".join(parts) + ("/" if directory else "")
 
 
@@ -92,11 +87,18 @@ class Pattern:
     text: str
     regex: re.Pattern[str]
 
+    @property
+    def directory(self) -> bool:
+        """The pattern names a directory: every file below it is the spec."""
+        return self.text.endswith("/")
+
     @classmethod
     def of(cls, text: str) -> Pattern:
         body = text.rstrip("/")
         parts = [re.escape(p) for p in body.split(PLACEHOLDER)]
         regex = "(?P<service>[^/]+)".join(parts)
+        if text.endswith("/"):
+            regex += "(?P<below>/.+)"  # a directory pattern matches the files below it
         return cls(text, re.compile(f"^{regex}$"))
 
     def path_of(self, service: str) -> str:
@@ -108,6 +110,13 @@ class Pattern:
             return None
         return m.groupdict().get("service") or ""
 
+    def spec_path(self, path: str) -> str:
+        """The spec a matching file belongs to: the file itself, or its spec directory."""
+        m = self.regex.match(path)
+        if m is not None and m.groupdict().get("below"):
+            return path[: m.start("below")]
+        return path
+
 
 def patterns_overlap(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether two environments' patterns could name the same file (on the same branch)."""
@@ -116,11 +125,17 @@ def patterns_overlap(a: Sequence[str], b: Sequence[str]) -> bool:
             if x == y:
                 return True
             for sample in ("svc", "a-b"):
-                if Pattern.of(y).match(Pattern.of(x).path_of(sample)) is not None:
+                if Pattern.of(y).match(_sample_file(x, sample)) is not None:
                     return True
-                if Pattern.of(x).match(Pattern.of(y).path_of(sample)) is not None:
+                if Pattern.of(x).match(_sample_file(y, sample)) is not None:
                     return True
     return False
+
+
+def _sample_file(pattern: str, service: str) -> str:
+    """A file the pattern would name for ``service`` (one inside it, for a directory)."""
+    path = Pattern.of(pattern).path_of(service)
+    return f"{path}/kustomization.yaml" if pattern.endswith("/") else path
 
 
 @dataclass(frozen=True)
@@ -164,9 +179,7 @@ class Layout:
 
     def candidates(self, service: str) -> list[Location]:
         """Where the spec of ``service`` may be, most likely first."""
-        return [
-            Location(self.branch, p.path_of(service), p.text.endswith("/")) for p in self.patterns
-        ]
+        return [Location(self.branch, p.path_of(service), p.directory) for p in self.patterns]
 
     def services(self, paths: Iterable[str]) -> Found:
         """Services whose spec is among ``paths`` (every file of the base branch's tree)."""
@@ -179,7 +192,7 @@ class Layout:
                     continue
                 if name == "":
                     name = self.single or ""
-                if PurePosixPath(path).name.startswith("."):
+                if PurePosixPath(pattern.spec_path(path)).name.startswith("."):
                     break
                 if not valid_service(name):
                     warnings.append(
@@ -188,6 +201,6 @@ class Layout:
                     )
                     break
                 if self.wanted(name):
-                    out.setdefault(name, path)
+                    out.setdefault(name, pattern.spec_path(path))
                 break
         return Found(out, warnings)

@@ -3,13 +3,16 @@ env-var consistency between environments)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .dirspec import folder_versions, plan_folder
 from .envvars import env_items
-from .errors import GitopsPromoteError, RefusedError
+from .errors import GitopsPromoteError, RefusedError, UsageError
 from .gates import GateResult, closed, evaluate, parse_date
 from .history import Version, versions
 from .holds import Hold, find_hold
@@ -18,6 +21,7 @@ from .plan import plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
+from .specfiles import Files, check_entries, is_yaml, symlink_problem, symlinks
 from .workspace import Workspace, parse_spec
 
 if TYPE_CHECKING:
@@ -172,6 +176,7 @@ def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
     """
     envs = list(ws.config.env_names)
     docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
+    folders: dict[tuple[str, str], tuple[str, Files] | GitopsPromoteError] = {}
     cells: dict[tuple[str, str], Cell] = {}
     current: dict[tuple[str, str], Version] = {}
     for env in envs:
@@ -182,6 +187,8 @@ def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
         for service, path in by_service.items():
             content = contents.get(path)
             if content is None:
+                if path not in ws.tree(commit):  # a directory spec
+                    cells[(env, service)], folders[(env, service)] = _folder_cell(ws, service, env)
                 continue
             found = versions(ws.repo, path, commit)
             last = found[-1] if found else None
@@ -203,6 +210,10 @@ def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
     for service in sorted({s for _, s in cells}):
         drift = []
         for src, dst in ws.config.promotions:
+            if (src, service) in folders and (dst, service) in folders:
+                drift.append(_folder_drift(ws, folders[(src, service)], folders[(dst, service)],
+                                           (src, dst)))  # fmt: skip
+                continue
             a, b = docs.get((src, service)), docs.get((dst, service))
             if a is None or b is None:
                 continue
@@ -237,6 +248,44 @@ def _closed_gates(
     return closed(evaluate(gates, since=since, now=moment))
 
 
+def _folder_cell(
+    ws: Workspace, service: str, env: str
+) -> tuple[Cell, tuple[str, Files] | GitopsPromoteError]:
+    """A directory spec's cell: its version, and the image its YAML files name (the first
+    found, in file order: the patch that sets it)."""
+    try:
+        spec = ws.spec(service, env)
+        files = spec.require_files()
+        found = folder_versions(ws.repo, spec.path, spec.commit)
+        image = None
+        for rel, data in files.items():
+            if image is None and is_yaml(rel, data):
+                path = f"{spec.path}/{rel}"
+                parsed = parse_spec(data, path).documents()
+                image = image_of(parsed, ws.config.rules_for(path, parsed))
+    except GitopsPromoteError as exc:
+        return Cell(None, None, None, str(exc)), exc
+    last = found[-1] if found else None
+    return Cell(last.label if last else None, image, last.sha if last else None), (spec.path, files)
+
+
+def _folder_drift(
+    ws: Workspace,
+    a: tuple[str, Files] | GitopsPromoteError,
+    b: tuple[str, Files] | GitopsPromoteError,
+    envs: tuple[str, str],
+) -> Drift:
+    """What promoting one directory spec to the next environment would do, counted."""
+    src, dst = envs
+    if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
+        return Drift(src, dst, 0, 0, str(a if isinstance(a, GitopsPromoteError) else b))
+    try:
+        plan = plan_folder(ws, b[0], a[1], b[1], src, dst).plan
+    except GitopsPromoteError as exc:
+        return Drift(src, dst, 0, 0, str(exc))
+    return Drift(src, dst, sum(1 for c in plan.changes if c.applied), len(plan.attention))
+
+
 def _no_spec(ws: Workspace) -> str:
     return "; ".join(f"{e.name}: {', '.join(env_patterns(e))}" for e in ws.config.environments)
 
@@ -265,9 +314,10 @@ class CheckResult:
 
 def _read_working_specs(
     ws: Workspace, problems: list[Problem]
-) -> tuple[dict[tuple[str, str], YamlDoc], int]:
-    """Parse every spec in the working tree; record the files that do not parse."""
-    specs: dict[tuple[str, str], YamlDoc] = {}
+) -> tuple[dict[tuple[str, str, str], YamlDoc], int]:
+    """Parse every spec in the working tree; record the files that do not parse. Keys are
+    (environment, service, file of a directory spec or "")."""
+    specs: dict[tuple[str, str, str], YamlDoc] = {}
     count = 0
     for env in ws.config.environments:
         working = ws.working_files(env.name)
@@ -278,7 +328,13 @@ def _read_working_specs(
             for service, rel in paths.items():
                 count += 1
                 try:
-                    specs[(env.name, service)] = parse_spec(contents[rel] or b"", rel, ws.config)
+                    if contents[rel] is None and rel not in ws.tree(commit):
+                        folder = ws.spec(service, env.name).require_files()
+                        _parse_folder(env.name, service, rel, folder, specs)
+                        continue
+                    specs[(env.name, service, "")] = parse_spec(
+                        contents[rel] or b"", rel, ws.config
+                    )
                 except GitopsPromoteError as exc:
                     problems.append(Problem(exc.file or rel, exc.line, exc.message))
             continue
@@ -292,7 +348,11 @@ def _read_working_specs(
             count += 1
             try:
                 ws.repo.safe_path(rel)
-                specs[(env.name, service)] = parse_spec(
+                if (ws.root / rel).is_dir():
+                    folder = _working_folder(ws, rel)
+                    _parse_folder(env.name, service, rel, folder, specs)
+                    continue
+                specs[(env.name, service, "")] = parse_spec(
                     (ws.root / rel).read_bytes(), rel, ws.config
                 )
             except GitopsPromoteError as exc:
@@ -304,16 +364,41 @@ def _read_working_specs(
     return specs, count
 
 
+def _working_folder(ws: Workspace, rel: str) -> Files:
+    """The files below a directory spec in the work tree (symlinks refused, as in git)."""
+    root = ws.root / rel
+    modes: dict[str, str] = {}
+    for top, dirs, names in os.walk(root):
+        for name in [*names, *(d for d in dirs if (Path(top) / d).is_symlink())]:
+            path = Path(top) / name
+            modes[path.relative_to(root).as_posix()] = "120000" if path.is_symlink() else "100644"
+    names = check_entries(rel, modes, "the work tree")
+    links = symlinks(modes)
+    if links:
+        target = os.readlink(root / links[0]).encode("utf-8", "surrogateescape")
+        raise UsageError(symlink_problem(f"{rel}/{links[0]}", target, "the work tree"))
+    return {name: (root / name).read_bytes() for name in names}
+
+
+def _parse_folder(
+    env: str, service: str, rel: str, files: Files, specs: dict[tuple[str, str, str], YamlDoc]
+) -> None:
+    """Parse the YAML files of a directory spec, one entry each (binary files are skipped)."""
+    for name, data in files.items():
+        if is_yaml(name, data):
+            specs[(env, service, name)] = parse_spec(data, f"{rel}/{name}")
+
+
 def check(ws: Workspace) -> CheckResult:
     """Config, every spec, and env vars set lower down but missing higher up (SPEC 3, rule 4)."""
     problems: list[Problem] = []
     specs, count = _read_working_specs(ws, problems)
     rules = ws.config.rules
     for src, dst in ws.config.promotions:
-        for (env, service), src_doc in sorted(specs.items()):
-            if env != src or (dst, service) not in specs:
+        for (env, service, file), src_doc in sorted(specs.items()):
+            if env != src or (dst, service, file) not in specs:
                 continue
-            dst_doc = specs[(dst, service)]
+            dst_doc = specs[(dst, service, file)]
             src_keys = env_keys(src_doc.documents(), rules)
             dst_keys = env_keys(dst_doc.documents(), rules)
             for key in src_keys:
@@ -331,7 +416,7 @@ def check(ws: Workspace) -> CheckResult:
                         "on the next promote",
                     )
                 )
-    services = len({s for _, s in specs})
+    services = len({s for _, s, _ in specs})
     return CheckResult(problems, count, services)
 
 

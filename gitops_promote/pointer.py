@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 WILDCARD = "*"
 _KIND_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*):(/.*|)$")
+# a file of a directory spec before the rule: ``deploy.yaml:/spec/replicas``
+_FILE_RE = re.compile(r"^([^:/][^:]*\.[A-Za-z0-9]+):(.*)$")
 
 
 def escape(segment: str) -> str:
@@ -46,14 +48,21 @@ class RulePath:
 
     kind: str | None
     segments: tuple[str, ...]
+    #: in a directory spec, the file (relative to the directory) the rule is for
+    file: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> RulePath:
-        """Parse ``[Kind:]/a/b/*``; raise ``ValueError`` with a readable reason if invalid."""
+        """Parse ``[FILE:][Kind:]/a/b/*``; ValueError with a readable reason if invalid."""
         if not isinstance(text, str):
             raise ValueError(f"a rule path must be a string, got {type(text).__name__}")
         kind: str | None = None
+        file: str | None = None
         pointer = text
+        m = _FILE_RE.match(text)
+        if m:
+            file, pointer = m.group(1), m.group(2)
+            text = pointer
         m = _KIND_RE.match(text)
         if m:
             kind, pointer = m.group(1), m.group(2)
@@ -64,8 +73,9 @@ class RulePath:
         segments = split(pointer)
         if any(s == "" for s in segments):
             raise ValueError(f"{text!r} is not a JSON Pointer: it has an empty segment ('//')")
-        return cls(kind, segments)
+        return cls(kind, segments, file)
 
     def __str__(self) -> str:
         body = join(list(self.segments))
-        return f"{self.kind}:{body}" if self.kind else body
+        body = f"{self.kind}:{body}" if self.kind else body
+        return f"{self.file}:{body}" if self.file else body

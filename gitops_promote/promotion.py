@@ -17,6 +17,7 @@ from typing import Any
 from . import messages
 from .apply import apply_plan
 from .data import MISSING
+from .dirspec import folder_versions, plan_folder
 from .errors import GitopsPromoteError, RefusedError, UsageError
 from .gates import CHECKS, CommitChecks, GateResult, Gates, closed, evaluate, parse_date, refusal
 from .history import Version, versions
@@ -53,10 +54,21 @@ class ServicePromotion:
     forced: tuple[Override, ...] = ()
     target_docs: list[Any] | None = None  # the target's plain data, one value per document
     multi_document: bool = False  # the rules read several documents (``patch`` is over them)
+    #: a directory spec: the files the promote writes (relative name -> new bytes)
+    files: dict[str, bytes] | None = None
 
     @property
     def writes(self) -> bool:
+        if self.files is not None:
+            return bool(self.files)
         return self.old_bytes != self.new_bytes
+
+    @property
+    def changes(self) -> dict[str, bytes | None]:
+        """Repository path -> new bytes: what the promotion commit writes."""
+        if self.files is not None:
+            return {f"{self.target.path}/{rel}": data for rel, data in self.files.items()}
+        return {self.target.path: self.new_bytes}
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,8 @@ def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) 
 def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) -> ServicePromotion:
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
+    if source.directory or target.directory:
+        return _plan_folder_service(ws, service, source, target)
     src_bytes = source.require()
     src_doc = parse_spec(src_bytes, source.path, ws.config)
     src_versions = versions(ws.repo, source.path, source.commit)
@@ -155,6 +169,38 @@ def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) 
         find_hold(target_env, service, tgt_versions) if ws.config.holds else None,
         target_docs=tgt_doc.documents(),
         multi_document=rules.multi_document,
+    )
+
+
+def _plan_folder_service(
+    ws: Workspace, service: str, source: SpecRef, target: SpecRef
+) -> ServicePromotion:
+    """Promote a directory spec: files paired by their path below the directory."""
+    if not (source.directory and target.directory):
+        raise UsageError(
+            f"{service}: {source.env.name} keeps it in {source.path}"
+            f"{'/' if source.directory else ''} and {target.env.name} in {target.path}"
+            f"{'/' if target.directory else ''}: promote pairs a directory spec only with "
+            "a directory spec"
+        )
+    src_files = source.require_files()
+    tgt_files = target.files or {}
+    for rel in tgt_files:
+        ws.repo.safe_path(f"{target.path}/{rel}")
+    folder = plan_folder(ws, target.path, src_files, tgt_files, source.env.name, target.env.name)
+    src_versions = folder_versions(ws.repo, source.path, source.commit)
+    tgt_versions = folder_versions(ws.repo, target.path, target.commit) if tgt_files else []
+    return ServicePromotion(
+        service,
+        source,
+        target,
+        src_versions[-1],
+        tgt_versions[-1] if tgt_versions else None,
+        folder.plan,
+        b"" if tgt_files else None,
+        b"",
+        find_hold(target.env.name, service, tgt_versions) if ws.config.holds else None,
+        files=folder.writes,
     )
 
 
@@ -361,7 +407,7 @@ def promote(
         body = message.strip() if message else None
         commits.append(
             BranchCommit(
-                {sp.target.path: sp.new_bytes},
+                sp.changes,
                 messages.promote_message(
                     sp.service,
                     source_env,

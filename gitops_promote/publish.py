@@ -41,7 +41,7 @@ class Publisher:
 class BranchCommit:
     """One commit to make on the branch: file changes and the message."""
 
-    changes: dict[str, bytes]
+    changes: dict[str, bytes | None]  # None: the commit deletes the file
     message: str
 
 
@@ -64,7 +64,7 @@ def _existing_matches(
         return False
     if repo.rev_parse(f"{tip}~{len(commits)}") != base:
         return False
-    final: dict[str, bytes] = {}
+    final: dict[str, bytes | None] = {}
     for c in commits:
         final.update(c.changes)
     now = repo.read_files(tip, list(final))

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field, replace
 
 from . import messages
 from .apply import apply_plan
-from .history import read_version
+from .dirspec import files_diff, restore_changes, version_files
+from .history import Version, read_version
 from .plan import Change, plan_promotion
 from .publish import Published, Publisher
 from .rules import RuleSet
+from .specfiles import is_yaml
 from .versioning import choose_version, spec_versions, write_version
-from .workspace import Workspace, parse_spec
+from .workspace import SpecRef, Workspace, parse_spec
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,23 @@ def rollback(
 ) -> RollbackResult:
     """A new commit whose spec is byte for byte the content of version ``to``."""
     spec = ws.spec(service, env)
-    current_bytes = spec.require()
-    ws.repo.safe_path(spec.path)
     found = spec_versions(ws, spec)
     current = found[-1]
     chosen = choose_version(ws, found, to)
-    restored = read_version(ws.repo, chosen)
-    kept: list[Change] = []
-    if retain:
-        restored, kept = keep_retained(ws, restored, current_bytes, spec.path)
+    files: dict[str, bytes | None] | None = None
+    if spec.directory:
+        files, kept, diff = _restore_folder(ws, spec, chosen, retain)
+        restored = b""
+        unchanged = not files
+    else:
+        current_bytes = spec.require()
+        ws.repo.safe_path(spec.path)
+        restored = read_version(ws.repo, chosen)
+        kept = []
+        if retain:
+            restored, kept = keep_retained(ws, restored, current_bytes, spec.path)
+        diff = ws.repo.diff_text(current_bytes, restored, spec.path)
+        unchanged = restored == current_bytes
     outcome = RollbackResult(
         service=service,
         env=env,
@@ -97,11 +107,11 @@ def rollback(
         to_sha=chosen.sha,
         new_version=None,
         commit=None,
-        diff=ws.repo.diff_text(current_bytes, restored, spec.path),
+        diff=diff,
         dry_run=dry_run,
         retained=kept,
     )
-    if restored == current_bytes:
+    if unchanged:
         return replace(outcome, diff="", nothing_to_do=True)
     new_label = f"v{current.number + 1}"
     if dry_run:
@@ -117,7 +127,16 @@ def rollback(
         [c.path for c in kept],
     )
     written = write_version(
-        ws, spec, "rollback", restored, msg, outcome.diff, new_label, publisher or Publisher(), pr
+        ws,
+        spec,
+        "rollback",
+        restored,
+        msg,
+        outcome.diff,
+        new_label,
+        publisher or Publisher(),
+        pr,
+        files,
     )
     return replace(
         outcome,
@@ -126,3 +145,26 @@ def rollback(
         pushed=written.pushed,
         published=written.published,
     )
+
+
+def _restore_folder(
+    ws: Workspace, spec: SpecRef, chosen: Version, retain: bool
+) -> tuple[dict[str, bytes | None], list[Change], str]:
+    """(relative name -> bytes to write or None to delete, kept retained paths, diff) that
+    restore a directory spec to ``chosen``: files added since go, files removed since return;
+    with ``retain``, YAML files on both sides keep their retained paths."""
+    current = spec.require_files()
+    for rel in current:
+        ws.repo.safe_path(f"{spec.path}/{rel}")
+    old = version_files(ws, spec, chosen)
+    kept: list[Change] = []
+    if retain:
+        old = dict(old)
+        for rel, data in old.items():
+            now = current.get(rel)
+            if now is None or now == data or not is_yaml(rel, data, now):
+                continue
+            old[rel], file_kept = keep_retained(ws, data, now, f"{spec.path}/{rel}")
+            kept += [replace(c, path=f"{rel}:{c.path or '/'}") for c in file_kept]
+    changes = restore_changes(current, old)
+    return changes, kept, files_diff(ws.repo, spec.path, current, changes)

@@ -58,8 +58,9 @@ Specificity = tuple[int, tuple[int, ...], int, int]
 
 def rule_matches(rule: RulePath, segments: Sequence[str], kind: str | None) -> bool:
     """Does ``rule`` cover the path ``segments`` (the path itself or its subtree) in a document
-    of ``kind``? ``*`` matches any one segment; a ``Kind:`` rule only matches that kind."""
-    if rule.kind is not None and rule.kind != kind:
+    of ``kind``? ``*`` matches any one segment; a ``Kind:`` rule only matches that kind; a
+    ``FILE:`` rule only the file of a directory spec it names (see dirspec.rules_for_file)."""
+    if (rule.kind is not None and rule.kind != kind) or rule.file is not None:
         return False
     if len(rule.segments) > len(segments):
         return False
@@ -68,7 +69,7 @@ def rule_matches(rule: RulePath, segments: Sequence[str], kind: str | None) -> b
 
 def rule_below(rule: RulePath, segments: Sequence[str], kind: str | None) -> bool:
     """Does ``rule`` name a path strictly inside the subtree at ``segments``?"""
-    if rule.kind is not None and rule.kind != kind:
+    if (rule.kind is not None and rule.kind != kind) or rule.file is not None:
         return False
     if len(rule.segments) <= len(segments):
         return False

@@ -2,7 +2,8 @@
 
 PATH is a JSON Pointer (``/image/image_uri``) or dotted (``image.image_uri``, ``env.LOG_LEVEL``),
 optionally after a prefix naming where it applies: a document (``Deployment/api:`` then either
-form). Prefixes are parsed in one place, :func:`split_prefix`.
+form); in a directory spec, the file comes first (``version.yml:Deployment/api:/spec/replicas``,
+see :func:`split_file`). Prefixes are parsed in one place, :func:`split_prefix`.
 
 Items of keyed lists (lists of mappings that all carry ``name``) are addressed by name; a number
 addresses the item at that index when no item bears it as its name (RFC 6901). Setting a scalar
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +140,16 @@ def parse_set(text: str, *, string: bool = False) -> SetExpr:
     if not segments or any(s == "" for s in segments):
         raise UsageError(f"{option} {text!r}: the path has an empty segment")
     return SetExpr(text, prefix.kind, prefix.name, segments, value, string)
+
+
+def split_file(text: str, files: Sequence[str]) -> tuple[str | None, str]:
+    """(FILE, the rest) of a ``--set FILE:PATH=VALUE`` in a directory spec whose files are
+    ``files``; ``(None, text)`` when the expression names no file of them."""
+    path = text.partition("=")[0]
+    for name in sorted(files, key=len, reverse=True):
+        if path.startswith(f"{name}:"):
+            return name, text[len(name) + 1 :]
+    return None, text
 
 
 def is_keyed_list(value: Any) -> bool:

@@ -4,18 +4,20 @@ RFC 6902 JSON Patch) and commit it as its next version."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import messages
 from .data import type_class
+from .dirspec import files_diff, resolve_in_files
 from .errors import GitopsPromoteError, NotFoundError, UsageError
 from .patching import apply_patch, edits_for, sources
 from .pointer import join
 from .publish import Published, Publisher
-from .setpath import parse_set, resolve_set
+from .setpath import parse_set, resolve_set, split_file
+from .specfiles import is_yaml
 from .versioning import spec_versions, write_version
-from .workspace import Workspace, parse_spec
+from .workspace import SpecRef, Workspace, parse_spec
 from .yamldoc import Edit, YamlDoc, parse_scalar
 from .yamldoc.expect import apply_plain
 from .yamldoc.plain import same
@@ -74,17 +76,29 @@ def update(
     if patch is None and not sets and not set_strings:
         raise NotFoundError("update needs at least one --set PATH=VALUE (or --patch FILE)")
     spec = ws.spec(service, env)
-    old_bytes = spec.require()
-    ws.repo.safe_path(spec.path)
-    doc = parse_spec(old_bytes, spec.path, ws.config)
-    if patch is not None:
-        edited, changes = _patched(doc, patch, spec.path)
+    files: dict[str, bytes | None] | None = None
+    if spec.directory:
+        if patch is not None:
+            raise UsageError(
+                f"{spec.path}/ is a directory spec: --patch edits one file; use "
+                "--set FILE:PATH=VALUE"
+            )
+        files, changes, diff = _edit_folder(ws, spec, sets, set_strings, create)
+        old_bytes = new_bytes = b""
+        unchanged = not files
     else:
-        edited, changes = apply_sets(doc, sets, set_strings, spec.path, create=create)
-    new_bytes = edited.to_bytes()
-    diff = ws.repo.diff_text(old_bytes, new_bytes, spec.path) if new_bytes != old_bytes else ""
+        old_bytes = spec.require()
+        ws.repo.safe_path(spec.path)
+        doc = parse_spec(old_bytes, spec.path, ws.config)
+        if patch is not None:
+            edited, changes = _patched(doc, patch, spec.path)
+        else:
+            edited, changes = apply_sets(doc, sets, set_strings, spec.path, create=create)
+        new_bytes = edited.to_bytes()
+        unchanged = new_bytes == old_bytes
+        diff = "" if unchanged else ws.repo.diff_text(old_bytes, new_bytes, spec.path)
     found = spec_versions(ws, spec)
-    if new_bytes == old_bytes:
+    if unchanged:
         return UpdateResult(service, env, spec.path, spec.branch, None, None, [], "", dry_run)
     next_label = f"v{found[-1].number + 1}"
     if dry_run:
@@ -93,7 +107,7 @@ def update(
         )
     msg = messages.update_message(env, service, [(c.path, c.old, c.new) for c in changes], message)
     written = write_version(
-        ws, spec, "update", new_bytes, msg, diff, next_label, publisher or Publisher(), pr
+        ws, spec, "update", new_bytes, msg, diff, next_label, publisher or Publisher(), pr, files
     )
     return UpdateResult(
         service,
@@ -158,3 +172,39 @@ def _patched(
         new = None if e.delete else e.value
         changes.append(SetChange(join(list(where)), old, new, not exists, e.delete))
     return edited, changes
+
+
+def _edit_folder(
+    ws: Workspace,
+    spec: SpecRef,
+    sets: Sequence[str],
+    set_strings: Sequence[str],
+    create: bool,
+) -> tuple[dict[str, bytes | None], list[SetChange], str]:
+    """``--set [FILE:]PATH=VALUE`` over the YAML files of a directory spec: (relative name ->
+    new bytes of the files that change, the changes with FILE: report paths, their diff)."""
+    current = spec.require_files()
+    parsed = {
+        rel: parse_spec(data, f"{spec.path}/{rel}")
+        for rel, data in current.items()
+        if is_yaml(rel, data)
+    }
+    docs = {rel: doc.documents() for rel, doc in parsed.items()}
+    per_file: dict[str, tuple[list[str], list[str]]] = {}
+    for text, string in [(t, False) for t in sets] + [(t, True) for t in set_strings]:
+        file, rest = split_file(text, list(docs))
+        if file is None:
+            expr = parse_set(rest, string=string)
+            file, _ = resolve_in_files(docs, None, expr, None, spec.path)
+        per_file.setdefault(file, ([], []))[1 if string else 0].append(rest)
+    out: dict[str, bytes | None] = {}
+    changes: list[SetChange] = []
+    for rel, (plain, strings) in sorted(per_file.items()):
+        path = f"{spec.path}/{rel}"
+        ws.repo.safe_path(path)
+        edited, file_changes = apply_sets(parsed[rel], plain, strings, path, create=create)
+        changes += [replace(c, path=f"{rel}:{c.path}") for c in file_changes]
+        new = edited.to_bytes()
+        if new != current[rel]:
+            out[rel] = new
+    return out, changes, files_diff(ws.repo, spec.path, current, out)

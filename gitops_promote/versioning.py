@@ -4,20 +4,26 @@ write the next version. Core code: no click, no GitHub; git through the workspac
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .dirspec import folder_versions, pick_file, version_files
 from .errors import NotFoundError
 from .history import Version, read_version, resolve_version, versions
 from .prtext import diff_pr_body
 from .publish import BranchCommit, Published, Publisher, publish_branch
+from .specfiles import Files
 from .workspace import SpecRef, Workspace
 
 
 def spec_versions(ws: Workspace, spec: SpecRef) -> list[Version]:
     """Every version of ``spec`` on its branch, oldest first; refuses a spec without any."""
-    spec.require()
-    found = versions(ws.repo, spec.path, spec.commit)
+    if spec.directory:
+        spec.require_files()
+        found = folder_versions(ws.repo, spec.path, spec.commit)
+    else:
+        spec.require()
+        found = versions(ws.repo, spec.path, spec.commit)
     if not found:
         raise NotFoundError(f"{spec.path} has no history on branch {spec.branch}")
     return found
@@ -56,17 +62,32 @@ def history(ws: Workspace, service: str, env: str) -> HistoryResult:
 
 @dataclass(frozen=True)
 class ShowResult:
+    """A spec at a version: ``content`` the bytes of its file (for a directory spec, of the
+    ``--file`` asked for, else empty) and ``files`` every file of a directory spec."""
+
     service: str
     env: str
     version: Version
     content: bytes
+    files: Files | None = None
+    file: str | None = None
 
 
-def show(ws: Workspace, service: str, env: str, version: str | None) -> ShowResult:
+def show(
+    ws: Workspace, service: str, env: str, version: str | None, file: str | None = None
+) -> ShowResult:
     spec = ws.spec(service, env)
     found = spec_versions(ws, spec)
     chosen = choose_version(ws, found, version) if version else found[-1]
-    return ShowResult(service, env, chosen, read_version(ws.repo, chosen))
+    if not spec.directory:
+        if file is not None:
+            pick_file({spec.path.rsplit("/", 1)[-1]: b""}, file, spec.path)
+        return ShowResult(service, env, chosen, read_version(ws.repo, chosen))
+    files = version_files(ws, spec, chosen)
+    if file is None:
+        return ShowResult(service, env, chosen, b"", files)
+    rel = pick_file(files, file, f"{spec.path}/ at {chosen.label}")
+    return ShowResult(service, env, chosen, files[rel], files, rel)
 
 
 # -- writing the next version (update, rollback) ------------------------------------------------
@@ -90,16 +111,24 @@ def write_version(
     next_label: str,
     publisher: Publisher,
     pr: bool,
+    files: Mapping[str, bytes | None] | None = None,
 ) -> Written:
     """Commit ``content`` as the spec's next version on its base branch, or (``pr``) on branch
-    ``gitops-promote/<kind>/<env>/<service>`` with a pull request showing ``diff``."""
+    ``gitops-promote/<kind>/<env>/<service>`` with a pull request showing ``diff``.
+
+    A directory spec passes ``files`` instead: relative name -> new bytes (``None``: delete)."""
+    changes: dict[str, bytes | None] = (
+        {spec.path: content}
+        if files is None
+        else {f"{spec.path}/{rel}": data for rel, data in files.items()}
+    )
     if pr:
         published = publish_branch(
             ws.repo,
             f"gitops-promote/{kind}/{spec.env.name}/{spec.service}",
             spec.branch,
             spec.commit,
-            [BranchCommit({spec.path: content}, message)],
+            [BranchCommit(changes, message)],
             message.splitlines()[0],
             diff_pr_body(message, diff, spec.path),
             publisher,
@@ -107,7 +136,7 @@ def write_version(
         return Written(next_label, published.commit, published.pushed, published)
     result = ws.repo.commit_files(
         spec.branch,
-        {spec.path: content},
+        changes,
         message,
         expected_tip=spec.commit,
         push=publisher.push,

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from .config import Config, Environment, load_config
 from .errors import NotFoundError, SpecError, UsageError
 from .layout import SERVICE_RE as _SERVICE_RE
-from .layout import SPEC_SUFFIXES, Found, Layout, valid_service
+from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service
+from .specfiles import Files, below, check_entries, symlink_problem, symlinks
 
 if TYPE_CHECKING:
     from .git import GitRepository
@@ -49,7 +50,29 @@ class SpecRef:
     commit: str
     path: str
     content: bytes | None
+    #: a directory spec (``path`` is the directory): its files by relative name; ``content`` is
+    #: then ``None``, and ``files`` empty when the directory does not exist
+    files: Files | None = None
     near: tuple[str, ...] = ()  # when there is no spec: services of the env with a close name
+
+    @property
+    def directory(self) -> bool:
+        return self.files is not None
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.files) if self.files is not None else self.content is not None
+
+    def require_files(self) -> Files:
+        """The spec's files by relative name (one entry, its file name, for a file spec)."""
+        if self.files is None:
+            return {self.path.rsplit("/", 1)[-1]: self.require()}
+        if not self.files:
+            raise NotFoundError(
+                f"service {self.service!r} has no spec in environment {self.env.name!r} "
+                f"(looked for files below {self.path}/ on branch {self.branch})"
+            )
+        return self.files
 
     def require(self) -> bytes:
         if self.content is None:
@@ -163,13 +186,49 @@ class Workspace:
         for path in candidates:
             if tree.get(path) == _SUBMODULE:
                 raise UsageError(_not_a_file(path, "a submodule", layout.branch))
+        for loc in locations:
+            if loc.directory:
+                files = self.folder(commit, loc, tree)
+                if files:
+                    return SpecRef(
+                        service, layout.env, layout.branch, commit, loc.path, None, files
+                    )
+                continue
+            path = loc.path
             if path in tree:
                 content = self.repo.read_files(commit, [path])[path]
                 if tree[path] == _SYMLINK:
-                    raise UsageError(_symlink_problem(path, content or b"", layout.branch))
+                    raise UsageError(symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
+        first = locations[0]
         near = difflib.get_close_matches(service, layout.services(tree).paths, n=3)
-        return SpecRef(service, layout.env, layout.branch, commit, candidates[0], None, tuple(near))
+        return SpecRef(
+            service,
+            layout.env,
+            layout.branch,
+            commit,
+            first.path,
+            None,
+            {} if first.directory else None,
+            tuple(near),
+        )
+
+    def folder(self, commit: str, loc: Location, tree: dict[str, str] | None = None) -> Files:
+        """The files below a directory location at ``commit`` (from the tree listing, when
+        given, else one listing of that folder), read in one batch; refuses symlinks and more
+        than the documented number of files."""
+        if tree is not None:
+            modes = below(loc.path, tree)
+        else:
+            entries = self.repo.folder_entries(commit, loc.path)
+            modes = below(loc.path, {p: mode for p, (mode, _sha) in entries.items()})
+        names = check_entries(loc.path, modes, f"branch {loc.branch}")
+        contents = self.repo.read_files(commit, [f"{loc.path}/{rel}" for rel in names])
+        links = symlinks(modes)
+        if links:
+            path = f"{loc.path}/{links[0]}"
+            raise UsageError(symlink_problem(path, contents.get(path) or b"", loc.branch))
+        return {rel: contents[f"{loc.path}/{rel}"] or b"" for rel in names}
 
     def found(self, env_name: str) -> Found:
         """Services of an environment and their spec paths (at its base branch tip)."""
@@ -186,7 +245,7 @@ class Workspace:
                 raise UsageError(_not_a_file(path, "a submodule", layout.branch))
             if tree.get(path) == _SYMLINK:
                 content = self.repo.read_files(commit, [path])[path] or b""
-                problem = _symlink_problem(path, content, layout.branch)
+                problem = symlink_problem(path, content, layout.branch)
                 if "outside the repository" in problem:
                     raise UsageError(problem)
                 self.warn(f"{path}: skipped, a spec may not be a symlink")
@@ -219,7 +278,7 @@ class Workspace:
             if mode == _SYMLINK:
                 commit = self.branch_tip(layout.branch)
                 link = self.repo.read_files(commit, [path])[path] or b""
-                problem = _symlink_problem(path, link, layout.branch)
+                problem = symlink_problem(path, link, layout.branch)
                 if "outside the repository" in problem:
                     raise UsageError(f"{problem}; not reading {where}")
                 raise UsageError(f"{path}: is a symlink; the folder of {where} must be a folder")
@@ -239,6 +298,8 @@ class Workspace:
         if layout.branch != self._checked_out:
             return None
         depth = max(p.text.rstrip("/").count("/") + 1 for p in layout.patterns)
+        if any(p.directory for p in layout.patterns):
+            depth = sys.maxsize  # every file below a directory spec
         start = self.root / layout.env.path if layout.env.path else self.root
         real, root = Path(os.path.realpath(start)), Path(os.path.realpath(self.root))
         if real != root and root not in real.parents:
@@ -275,21 +336,6 @@ class Workspace:
                 f"promotion {source}->{target} is not allowed by {self.config.file} "
                 f"(allowed: {allowed})"
             )
-
-
-def _symlink_problem(path: str, target: bytes, branch: str) -> str:
-    parts: list[str] = list(PurePosixPath(path).parent.parts)
-    link = target.decode("utf-8", "surrogateescape")
-    escapes = link.startswith("/")
-    for part in link.split("/"):
-        if part == "..":
-            escapes = escapes or not parts
-            parts = parts[:-1]
-        elif part not in ("", "."):
-            parts.append(part)
-    if escapes:
-        return f"{path}: leads outside the repository through a symlink (branch {branch})"
-    return f"{path}: is a symlink on branch {branch}; a spec must be a regular file"
 
 
 def _refuse_spec_folders(layout: Layout, folders: Iterable[str]) -> None:

@@ -111,17 +111,22 @@ def _move_ref(gw: Gateway, ref: str, new: str, old: str | None, message: str) ->
 # ---------------------------------------------------------------------- building commits
 
 
-def _hash_blobs(gw: Gateway, changes: Mapping[str, bytes], tmp: str) -> dict[str, str]:
-    """Write every change as a blob (bytes exactly as given: no filters); path -> blob sha."""
+def _hash_blobs(
+    gw: Gateway, changes: Mapping[str, bytes | None], tmp: str
+) -> dict[str, str | None]:
+    """Write every change as a blob (bytes exactly as given: no filters); path -> blob sha, or
+    ``None`` for a path the commit deletes."""
+    written = [p for p, data in changes.items() if data is not None]
     files = []
-    for i, data in enumerate(changes.values()):
+    for i, p in enumerate(written):
         f = Path(tmp, f"blob-{i}")
-        f.write_bytes(data)
+        f.write_bytes(changes[p] or b"")
         files.append(str(f))
-    out = gw.out("hash-object", "-w", "--no-filters", "--", *files).split()
+    out = gw.out("hash-object", "-w", "--no-filters", "--", *files).split() if files else []
     if len(out) != len(files):
         raise GitError("git hash-object returned an unexpected answer")
-    return dict(zip(changes, out, strict=True))
+    shas = dict(zip(written, out, strict=True))
+    return {p: shas.get(p) for p in changes}
 
 
 def _check_tree_shape(gw: Gateway, commit: str, paths: Sequence[str]) -> None:
@@ -145,9 +150,10 @@ def _check_tree_shape(gw: Gateway, commit: str, paths: Sequence[str]) -> None:
 
 
 def _build_commit(
-    gw: Gateway, parent: str, blobs: Mapping[str, str], message: str, tmp: str
+    gw: Gateway, parent: str, blobs: Mapping[str, str | None], message: str, tmp: str
 ) -> str:
-    """A new commit: ``parent``'s tree with ``blobs`` (path -> blob) in it. No ref moves."""
+    """A new commit: ``parent``'s tree with ``blobs`` (path -> blob; ``None``: removed) in it.
+    No ref moves."""
     _check_tree_shape(gw, parent, list(blobs))
     index = Path(tmp, "index")
     if index.exists():
@@ -162,11 +168,13 @@ def _build_commit(
                 meta, _, name = entry.partition(b"\t")
                 modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
     info = "".join(
-        f"{modes.get(p, '100644') if modes.get(p) in ('100644', '100755') else '100644'}"
+        f"0 {ZERO_SHA}\t{p}\n"
+        if sha is None
+        else f"{modes.get(p, '100644') if modes.get(p) in ('100644', '100755') else '100644'}"
         f" {sha}\t{p}\n"
         for p, sha in blobs.items()
     )
-    gw.run("update-index", "--add", "--index-info", input=info.encode(), env=env)
+    gw.run("update-index", "--add", "--remove", "--index-info", input=info.encode(), env=env)
     tree = gw.out("write-tree", env=env)
     body = (message if message.endswith("\n") else message + "\n").encode()
     commit_tree = ("commit-tree", tree, "-p", parent, "-F", "-")
@@ -199,7 +207,7 @@ def _subject(message: str) -> str:
 def commit_files(
     gw: Gateway,
     branch: str,
-    changes: Mapping[str, bytes],
+    changes: Mapping[str, bytes | None],
     message: str,
     *,
     expected_tip: str | None = None,
@@ -208,7 +216,8 @@ def commit_files(
     auth: PushAuth | None = None,
     max_attempts: int = 3,
 ) -> CommitResult:
-    """Commit ``changes`` (path -> new bytes) on top of ``branch`` and move the branch.
+    """Commit ``changes`` (path -> new bytes, ``None`` to delete) on top of ``branch`` and move
+    the branch.
 
     The checked-out branch gets its changed files written to the work tree and index (refused if
     any of them has uncommitted changes), any other branch only has its ref moved. With ``push``,
@@ -216,9 +225,9 @@ def commit_files(
     remote moved on, the change is rebuilt on the upstream tip (ConflictError if upstream changed
     one of the same files). On any failure nothing local has changed.
     """
-    norm: dict[str, bytes] = {}
+    norm: dict[str, bytes | None] = {}
     for p, data in changes.items():
-        norm[safe_path(gw.root, p)] = bytes(data)
+        norm[safe_path(gw.root, p)] = None if data is None else bytes(data)
     if not norm:
         raise UsageError("nothing to commit: no files given")
     if max_attempts < 1:
@@ -384,14 +393,14 @@ def _committable(
 
 
 def write_branch(
-    gw: Gateway, branch: str, base: str, changes: Mapping[str, bytes], message: str
+    gw: Gateway, branch: str, base: str, changes: Mapping[str, bytes | None], message: str
 ) -> str:
     """Force-set local ``branch`` to a fresh commit with ``changes`` on top of ``base``.
 
     For promotion branches. Refused when ``branch`` is checked out. Never touches the work tree
     or the index. Returns the new commit's sha.
     """
-    norm = {norm_path(p): bytes(d) for p, d in changes.items()}
+    norm = {norm_path(p): None if d is None else bytes(d) for p, d in changes.items()}
     if not norm:
         raise UsageError("nothing to commit: no files given")
     ref = branch_ref(gw, branch)

@@ -206,27 +206,31 @@ def diff_text(gw: Gateway, old: bytes, new: bytes, path: str) -> str:
     """Unified diff of ``old`` -> ``new``, ``a/PATH`` and ``b/PATH`` headers; "" if equal."""
     norm = norm_path(path)
     with scratch_dir("gitops-promote-diff-") as tmp:
-        a = Path(tmp, "a", norm)
-        b = Path(tmp, "b", norm)
-        for target, data in ((a, old), (b, new)):
+        for target, data in ((Path(tmp, "a", norm), old), (Path(tmp, "b", norm), new)):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        res = gw.run(
-            "-C",
-            tmp,
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "--no-index",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-prefix",
-            "--",
-            f"a/{norm}",
-            f"b/{norm}",
-            check=False,
-        )
+        return diff_no_index(gw, tmp, norm)
+
+
+def diff_no_index(gw: Gateway, tmp: str, path: str) -> str:
+    """``git diff --no-index`` of ``TMP/a/PATH`` and ``TMP/b/PATH`` (files or folders), with
+    ``a/PATH`` and ``b/PATH`` headers; "" if equal."""
+    res = gw.run(
+        "-C",
+        tmp,
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-index",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-prefix",
+        "--",
+        f"a/{path}",
+        f"b/{path}",
+        check=False,
+    )
     if res.status not in (0, 1):
         raise GitError(f"git diff failed: {one_line(res.stderr)}")
     return res.stdout.decode("utf-8", "replace")

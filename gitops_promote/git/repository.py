@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from . import commit, log, read
+from . import commit, folder, log, read
 
 # as a module name, "remote" would be shadowed by the methods' parameter of that name
 from . import remote as remote_module
 from .commit import CommitResult
 from .gateway import Gateway, PushAuth
-from .log import FileChange
+from .log import FileChange, LogRecord
 from .paths import safe_path
 
 
@@ -76,12 +76,26 @@ class GitRepository:
         """Commits that touched ``path`` reachable from ``ref``, newest first (one ``git log``)."""
         return log.file_log(self.gateway, path, ref)
 
+    def folder_log(self, prefix: str, ref: str = "HEAD") -> list[LogRecord]:
+        """Commits that changed a file below ``prefix``, newest first (one ``git log``)."""
+        return folder.folder_log(self.gateway, prefix, ref)
+
+    def folder_entries(self, commit: str, prefix: str) -> dict[str, tuple[str, str]]:
+        """Every file below ``prefix`` at ``commit``: path -> (mode, blob), one ``ls-tree``."""
+        return folder.folder_entries(self.gateway, commit, prefix)
+
+    def folder_diff(
+        self, directory: str, before: Mapping[str, bytes], after: Mapping[str, bytes | None]
+    ) -> str:
+        """One unified diff of the changed files of a folder (see :func:`.folder.folder_diff`)."""
+        return folder.folder_diff(self.gateway, directory, before, after)
+
     # ------------------------------------------------------------------ commits and branches
 
     def commit_files(
         self,
         branch: str,
-        changes: Mapping[str, bytes],
+        changes: Mapping[str, bytes | None],
         message: str,
         *,
         expected_tip: str | None = None,
@@ -104,7 +118,7 @@ class GitRepository:
         )
 
     def write_branch(
-        self, branch: str, base: str, changes: Mapping[str, bytes], message: str
+        self, branch: str, base: str, changes: Mapping[str, bytes | None], message: str
     ) -> str:
         """Force-set local ``branch`` to a fresh commit with ``changes`` on top of ``base``."""
         return commit.write_branch(self.gateway, branch, base, changes, message)

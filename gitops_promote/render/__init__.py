@@ -8,6 +8,7 @@ layer (the CLI) imports this package; the use cases return results and know noth
 from __future__ import annotations
 
 from ..textfmt import short, value_text
+from .files import files_text
 from .jsondata import (
     change_json,
     check_json,
@@ -33,6 +34,7 @@ __all__ = [
     "check_json",
     "check_md",
     "check_text",
+    "files_text",
     "history_json",
     "history_md",
     "history_text",

@@ -81,13 +81,20 @@ def history_json(res: HistoryResult) -> dict[str, Any]:
 
 
 def show_json(res: ShowResult) -> dict[str, Any]:
-    return {
+    data = {
         "service": res.service,
         "env": res.env,
         **version_json(res.version),
         "path": res.version.path,
         "content": res.content.decode("utf-8", errors="replace"),
     }
+    if res.files is not None:  # a directory spec: every file with its content
+        data["file"] = res.file
+        data["files"] = [
+            {"path": rel, "content": body.decode("utf-8", errors="replace")}
+            for rel, body in res.files.items()
+        ]
+    return data
 
 
 def set_change_json(c: SetChange) -> dict[str, Any]:
