@@ -1,24 +1,22 @@
 """Versions of a spec: the commits that changed its content, numbered oldest first.
 
-One ``git log --follow`` pass (see :meth:`GitRepository.file_log`) gives every commit touching the
-file; this module decides which of them are versions and of which kind:
-
-- a commit that changes the file's content is a version (``v1`` is the one that created it);
-- a pure rename (same content at a new path) or a mode change is not a version, but the path of
-  later versions follows the rename;
-- a commit deleting the file ends its history; if the path is created again, numbering continues;
-- the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit that
-  created the file and ``update`` for any other change.
+One ``git log`` gives every commit touching the files: :func:`versions` of one spec from a
+``git log --follow`` of its path, :func:`all_versions` of every spec under some paths (the
+environments' folders) from one pass over them; :func:`lineages` decides, for both, which commits
+are versions and of which kind. History follows renames (the old path is gone in the same
+commit), never copies (SPEC section 1).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import NotFoundError, UsageError
 from .git import GitRepository
+from .git.paths import norm_path
 
 KINDS = ("create", "update", "rollback", "promote")
 KIND_TRAILER = "Gitops-Promote-Kind"
@@ -107,37 +105,106 @@ def _trailer(trailers: dict[str, str], key: str) -> str | None:
 def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]:
     """Every version of ``path`` reachable from ``ref``, OLDEST FIRST (``v1`` first).
 
-    Runs a single ``git log``. An unknown ``ref`` raises NotFoundError; a path that never existed
-    gives an empty list.
+    Runs a single ``git log --follow``, and follows renames only: where git followed the file
+    back to a copy of another file (its status is ``C``: the other file stayed), the history
+    before that copy belongs to the other file, and the copy is ``v1``. An unknown ``ref`` raises
+    NotFoundError; a path that never existed gives an empty list.
     """
     changes = repo.file_log(path, ref)
-    result: list[Version] = []
-    for change in reversed(changes):
-        if change.blob is None:
-            continue  # deleted: the history ends here (or resumes when the file comes back)
-        if change.old_blob == change.blob:
-            continue  # a pure rename or mode change: same content, not a new version
-        message = change.message.rstrip("\n")
-        trailers = parse_trailers(message)
-        kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
-        if kind not in KINDS:
-            kind = "create" if change.old_blob is None else "update"
-        result.append(
-            Version(
-                number=len(result) + 1,
-                sha=change.sha,
-                date=change.date,
-                author=change.author,
-                email=change.email,
-                subject=message.split("\n", 1)[0],
-                message=message,
-                kind=kind,
-                path=change.path,
-                blob=change.blob,
-                trailers=trailers,
+    for i, change in enumerate(changes):
+        if change.status == "C":
+            changes = changes[: i + 1]
+            break
+    lines = lineages(
+        ((c.sha, c.date, c.author, c.email, c.message, (c,)) for c in reversed(changes)),
+        deleted=True,
+    )
+    return lines.get(norm_path(path), [])
+
+
+def all_versions(
+    repo: GitRepository, ref: str, prefixes: Sequence[str]
+) -> dict[str, list[Version]]:
+    """The versions of every file at or below ``prefixes`` at ``ref``, from ONE ``git log``
+    pass: current path -> versions, oldest first (files that no longer exist are left out).
+
+    The same rules as :func:`versions`: renames (the old path gone in the same commit) carry a
+    file's history to its new path, copies never do.
+    """
+    records = repo.paths_log(ref, prefixes)
+    return lineages(
+        (r.sha, r.date, r.author, r.email, r.message, r.changes) for r in reversed(records)
+    )
+
+
+_Commit = tuple[str, str, str, str, str, Sequence[Any]]
+
+
+def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, list[Version]]:
+    """Versions per current path from commits OLDEST FIRST, each (sha, date, author, email,
+    message, changes) where a change has ``status``, ``old_path``, ``path``, ``old_blob`` and
+    ``blob`` (a :class:`~gitops_promote.git.log.PathChange`).
+
+    - a change of content is a version; ``v1`` is the one that created the file;
+    - a rename (``R``) moves the history to the new path; a pure rename or a mode change is not
+      a version;
+    - a copy (``C``) starts a new history, like a new file;
+    - a delete ends the path's history (``deleted``: its versions are still given); if the
+      path is created again, numbering continues;
+    - the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit
+      that created the file and ``update`` for any other change.
+    """
+    live: dict[str, list[Version]] = {}
+    gone: dict[str, list[Version]] = {}
+    for sha, date, author, email, message, changes in commits:
+        meta: tuple[str, str, dict[str, str]] | None = None
+        # deletes and renames first: a path renamed away may be created again by the same commit
+        ordered = sorted(changes, key=lambda c: c.status not in ("D", "R"))
+        for change in ordered:
+            status = change.status
+            if status == "D":
+                gone[change.path] = live.pop(change.path, [])
+                continue
+            if status == "R":
+                line = live.pop(change.old_path, None) or gone.pop(change.old_path, [])
+                gone[change.old_path] = []
+            elif status in ("A", "C"):
+                line = live.pop(change.path, None) or gone.pop(change.path, [])
+            else:
+                line = live.pop(change.path, None)
+                if line is None:
+                    line = gone.pop(change.path, [])
+            live[change.path] = line
+            if change.blob is None or (change.old_blob == change.blob and status != "C"):
+                continue  # a pure rename or mode change: same content, not a new version
+            if line and line[-1].sha == sha:
+                continue  # one commit is one version, even when it shows twice (a merge)
+            if meta is None:
+                text = message.rstrip("\n")
+                trailers = parse_trailers(text)
+                meta = (text, (_trailer(trailers, KIND_TRAILER) or "").strip().lower(), trailers)
+            text, kind, trailers = meta
+            if kind not in KINDS:
+                created = status in ("A", "C") or change.old_blob is None
+                kind = "create" if created else "update"
+            line.append(
+                Version(
+                    number=len(line) + 1,
+                    sha=sha,
+                    date=date,
+                    author=author,
+                    email=email,
+                    subject=text.split("\n", 1)[0],
+                    message=text,
+                    kind=kind,
+                    path=change.path,
+                    blob=change.blob,
+                    trailers=trailers,
+                )
             )
-        )
-    return result
+    found = {path: line for path, line in gone.items() if line} if deleted else {}
+    found.update((path, line) for path, line in live.items() if line)
+    return found
 
 
 def resolve_version(versions: Sequence[Version], spec: str) -> Version:

@@ -2,11 +2,13 @@
 
 :func:`parse_log` turns the output of ``git log -z --raw`` in :data:`LOG_FORMAT` into one
 :class:`LogRecord` per commit with every path the commit changed (renames carry their old path),
-so one pass can serve any number of paths; :func:`file_log` is the one-path view with ``--follow``.
+so one pass serves any number of paths: :func:`paths_log` is that pass over path prefixes (renames
+only), :func:`file_log` the one-path view with ``--follow``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import GitError, NotFoundError
@@ -75,38 +77,10 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
 
     Follows renames (``--follow``), uses git's default history simplification, and shows a
     merge only when its result differs from every parent (combined diff). Commits whose diff
-    does not name the file are left out.
+    does not name the file are left out. ``--follow`` also follows copies: a change of status
+    ``C`` says the file was created as a copy, and callers that follow renames only stop there.
     """
-    norm = norm_path(path)
-    if ref.startswith("-"):
-        raise NotFoundError(f"unknown revision {ref!r}")
-    res = gw.run(
-        "-c",
-        "log.showSignature=false",
-        "log",
-        "--follow",
-        "--date-order",
-        "--no-abbrev",
-        "--raw",
-        "-z",
-        "--no-color",
-        "--diff-merges=dense-combined",
-        LOG_FORMAT,
-        "--end-of-options",
-        ref,
-        "--",
-        norm,
-        check=False,
-    )
-    if res.status != 0:
-        msg = one_line(res.stderr)
-        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
-            if _unborn(gw, ref):
-                return []  # a branch without commits yet: no versions
-            raise NotFoundError(f"unknown revision {ref!r}")
-        if "does not have any commits" in msg:
-            return []
-        raise GitError(f"git log failed: {msg}")
+    records = _log(gw, ref, [norm_path(path)], follow=True)
     return [
         FileChange(
             sha=r.sha,
@@ -121,9 +95,53 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
             old_blob=c.old_blob,
             blob=c.blob,
         )
-        for r in parse_log(res.stdout)
+        for r in records
         for c in r.changes
     ]
+
+
+def paths_log(gw: Gateway, ref: str, prefixes: Sequence[str]) -> list[LogRecord]:
+    """Every commit reachable from ``ref`` that changed a path at or below one of ``prefixes``
+    (files or folders), newest first, from ONE ``git log`` pass.
+
+    Each record lists every such path the commit changed. Renames are detected (``-M``: the old
+    path is gone in the same commit) between paths under the prefixes; copies never are. An
+    empty ``prefixes`` means the whole tree.
+    """
+    return _log(gw, ref, [norm_path(p, allow_root=True) or "." for p in prefixes], follow=False)
+
+
+def _log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[LogRecord]:
+    if ref.startswith("-"):
+        raise NotFoundError(f"unknown revision {ref!r}")
+    res = gw.run(
+        "-c",
+        "log.showSignature=false",
+        "log",
+        *(["--follow"] if follow else ["-M"]),
+        "--date-order",
+        "--no-abbrev",
+        "--raw",
+        "-z",
+        "--no-color",
+        "--diff-merges=dense-combined",
+        LOG_FORMAT,
+        "--end-of-options",
+        ref,
+        "--",
+        *paths,
+        check=False,
+    )
+    if res.status != 0:
+        msg = one_line(res.stderr)
+        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
+            if _unborn(gw, ref):
+                return []  # a branch without commits yet: no versions
+            raise NotFoundError(f"unknown revision {ref!r}")
+        if "does not have any commits" in msg:
+            return []
+        raise GitError(f"git log failed: {msg}")
+    return parse_log(res.stdout)
 
 
 def _unborn(gw: Gateway, ref: str) -> bool:

@@ -11,7 +11,7 @@ from . import commit, log, read
 from . import remote as remote_module
 from .commit import CommitResult
 from .gateway import Gateway, PushAuth
-from .log import FileChange
+from .log import FileChange, LogRecord
 from .paths import safe_path
 
 
@@ -52,6 +52,10 @@ class GitRepository:
         """Several files at ``ref`` in one ``git cat-file --batch``; keys are normalized paths."""
         return read.read_files(self.gateway, ref, paths)
 
+    def read_blobs(self, names: Sequence[str]) -> list[bytes | None]:
+        """Many blobs (``REF:PATH`` or shas) from ONE ``git cat-file --batch``, in order."""
+        return read.read_blobs(self.gateway, names)
+
     def list_dir(self, ref: str, directory: str) -> list[str]:
         """Names of the files (not subdirectories) directly in ``directory`` at ``ref``, sorted."""
         return read.list_dir(self.gateway, ref, directory)
@@ -75,6 +79,11 @@ class GitRepository:
     def file_log(self, path: str, ref: str = "HEAD") -> list[FileChange]:
         """Commits that touched ``path`` reachable from ``ref``, newest first (one ``git log``)."""
         return log.file_log(self.gateway, path, ref)
+
+    def paths_log(self, ref: str, prefixes: Sequence[str]) -> list[LogRecord]:
+        """Commits reachable from ``ref`` that changed paths under ``prefixes``, newest first,
+        each with every such path it changed (one ``git log`` pass, renames only)."""
+        return log.paths_log(self.gateway, ref, prefixes)
 
     # ------------------------------------------------------------------ commits and branches
 
