@@ -3,19 +3,22 @@ env-var consistency between environments)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+import fnmatch
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .envvars import env_items
 from .errors import GitopsPromoteError, RefusedError
-from .history import versions
 from .layout import env_patterns
 from .plan import plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
+from .versioning import env_versions
 from .workspace import Workspace, parse_spec
+from .yamldoc import load_documents
 
 if TYPE_CHECKING:
     from .yamldoc import YamlDoc
@@ -128,22 +131,47 @@ def _report_labels(doc: Any, at: tuple[Segment, ...]) -> list[Segment]:
 
 # -- status -------------------------------------------------------------------------------------
 
+Progress = Callable[[int, int], None]  # (services done, services in all)
+
 
 @dataclass(frozen=True)
 class Cell:
+    """One service in one environment: its current version, image and commit.
+
+    ``held`` is left for holds (SPEC section 9): the reason a promote into this cell is
+    refused, or ``None``.
+    """
+
     version: str | None
     image: str | None
     sha: str | None
     error: str | None = None
+    date: str | None = None
+    kind: str | None = None
+    held: str | None = None
 
 
 @dataclass(frozen=True)
 class Drift:
+    """One promotion pair of one service: what a promote would do, under the rules.
+
+    ``pending`` differences a promote would write (``attention`` of them flagged for a
+    reviewer); ``kept`` differences the rules keep as they are in the target (retained paths,
+    flagged values left alone). ``newer``: the target's current version is a change of its own
+    (not a promote) made after the source's current version.
+    """
+
     source: str
     target: str
-    pending: int  # differences a promote would write
+    pending: int
     attention: int
     error: str | None = None
+    kept: int = 0
+    newer: bool = False
+
+    @property
+    def in_sync(self) -> bool:
+        return self.error is None and self.pending == 0 and self.kept == 0
 
 
 @dataclass(frozen=True)
@@ -159,55 +187,107 @@ class StatusResult:
     services: list[ServiceStatus]
 
 
-def status(ws: Workspace) -> StatusResult:
-    """One batch read per environment, one parse per spec, one ``git log`` per spec."""
-    envs = list(ws.config.env_names)
+def _selected_envs(ws: Workspace, envs: Sequence[str]) -> list[str]:
+    names = list(ws.config.env_names)
+    for env in envs:
+        ws.config.env(env)  # an unknown environment is bad usage
+    return [e for e in names if e in envs] if envs else names
+
+
+def status(
+    ws: Workspace,
+    envs: Sequence[str] = (),
+    services: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> StatusResult:
+    """Services x environments, from one tree listing, one ``git log`` pass and one blob read
+    per base branch: never a git process per spec. ``envs`` and ``services`` (globs) filter."""
+    names = _selected_envs(ws, envs)
+    contents = ws.read_specs(names)
+    history = env_versions(ws, names)
+    wanted = _glob_filter(services)
     docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
     cells: dict[tuple[str, str], Cell] = {}
-    for env in envs:
-        environment = ws.config.env(env)
-        commit = ws.branch_tip(ws.base_branch(environment))
-        by_service = ws.found(env).paths
-        contents = ws.repo.read_files(commit, list(by_service.values()))
-        for service, path in by_service.items():
-            content = contents.get(path)
-            if content is None:
+    for env in names:
+        paths = ws.found(env).paths
+        for service, content in contents[env].items():
+            if content is None or not wanted(service):
                 continue
-            found = versions(ws.repo, path, commit)
+            found = history[env].get(service) or []
             last = found[-1] if found else None
             image = error = None
+            path = paths[service]
             try:
-                parsed = parse_spec(content, path).documents()
+                parsed = load_documents(content, path)
                 docs[(env, service)] = parsed
                 image = image_of(parsed, ws.config.rules_for(path, parsed))
             except GitopsPromoteError as exc:
                 docs[(env, service)] = exc
                 error = str(exc)
             cells[(env, service)] = Cell(
-                last.label if last else None, image, last.sha if last else None, error
+                last.label if last else None,
+                image,
+                last.sha if last else None,
+                error,
+                last.date if last else None,
+                last.kind if last else None,
             )
+    if not cells and not services:
+        raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
+    pairs = [(a, b) for a, b in ws.config.promotions if a in names and b in names]
     rows = []
-    for service in sorted({s for _, s in cells}):
+    all_services = sorted({s for _, s in cells})
+    for done, service in enumerate(all_services):
+        if progress is not None:
+            progress(done, len(all_services))
         drift = []
-        for src, dst in ws.config.promotions:
+        for src, dst in pairs:
             a, b = docs.get((src, service)), docs.get((dst, service))
             if a is None or b is None:
                 continue
-            if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
-                bad = a if isinstance(a, GitopsPromoteError) else b
-                drift.append(Drift(src, dst, 0, 0, str(bad)))
-                continue
-            try:
-                plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
-                applied = sum(1 for c in plan.changes if c.applied)
-                drift.append(Drift(src, dst, applied, len(plan.attention)))
-            except GitopsPromoteError as exc:  # added: fail refuses; status still reports
-                drift.append(Drift(src, dst, 0, 0, str(exc)))
-        row = {env: cells.get((env, service)) for env in envs}
+            drift.append(_drift(ws, src, dst, a, b, cells[(src, service)], cells[(dst, service)]))
+        row = {env: cells.get((env, service)) for env in names}
         rows.append(ServiceStatus(service, row, drift))
-    if not cells:
-        raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
-    return StatusResult(envs, rows)
+    if progress is not None:
+        progress(len(all_services), len(all_services))
+    return StatusResult(names, rows)
+
+
+def _drift(
+    ws: Workspace,
+    src: str,
+    dst: str,
+    a: list[Any] | GitopsPromoteError,
+    b: list[Any] | GitopsPromoteError,
+    source: Cell,
+    target: Cell,
+) -> Drift:
+    if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
+        bad = a if isinstance(a, GitopsPromoteError) else b
+        return Drift(src, dst, 0, 0, str(bad))
+    newer = bool(
+        target.date
+        and source.date
+        and target.kind != "promote"
+        and _when(target.date) > _when(source.date)
+    )
+    try:
+        plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
+    except GitopsPromoteError as exc:  # added: fail refuses; status still reports
+        return Drift(src, dst, 0, 0, str(exc), newer=newer)
+    applied = sum(1 for c in plan.changes if c.applied)
+    kept = len(plan.changes) - applied
+    return Drift(src, dst, applied, len(plan.attention), None, kept, newer)
+
+
+def _when(date: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(date.replace("Z", "+00:00"))
+
+
+def _glob_filter(globs: Sequence[str]) -> Callable[[str], bool]:
+    if not globs:
+        return lambda _: True
+    return lambda name: any(fnmatch.fnmatchcase(name, g) for g in globs)
 
 
 def _no_spec(ws: Workspace) -> str:
@@ -236,24 +316,37 @@ class CheckResult:
         return not self.problems
 
 
+@dataclass
+class _Spec:
+    """A spec read for ``check``: its plain data, and its positions only when a problem needs
+    a line number (the full parser runs for those files alone)."""
+
+    filename: str
+    content: bytes
+    docs: list[Any]
+    _parsed: YamlDoc | None = None
+
+    def line_of(self, doc: int, path: tuple[Segment, ...]) -> int | None:
+        if self._parsed is None:
+            self._parsed = parse_spec(self.content, self.filename)
+        return self._parsed.line_of(doc, path)
+
+
 def _read_working_specs(
-    ws: Workspace, problems: list[Problem]
-) -> tuple[dict[tuple[str, str], YamlDoc], int]:
-    """Parse every spec in the working tree; record the files that do not parse."""
-    specs: dict[tuple[str, str], YamlDoc] = {}
+    ws: Workspace, problems: list[Problem], progress: Progress | None = None
+) -> tuple[dict[tuple[str, str], _Spec], int]:
+    """Read every spec (the working tree's, or a base branch's through one batch read); record
+    the files that do not parse."""
+    specs: dict[tuple[str, str], _Spec] = {}
     count = 0
+    committed = [e.name for e in ws.config.environments if ws.working_files(e.name) is None]
+    contents = ws.read_specs(committed)
+    todo: list[tuple[str, str, str, bytes | None]] = []
     for env in ws.config.environments:
         working = ws.working_files(env.name)
         if working is None:  # another branch: read its committed specs
-            commit = ws.branch_tip(ws.base_branch(env))
             paths = ws.found(env.name).paths
-            contents = ws.repo.read_files(commit, list(paths.values()))
-            for service, rel in paths.items():
-                count += 1
-                try:
-                    specs[(env.name, service)] = parse_spec(contents[rel] or b"", rel)
-                except GitopsPromoteError as exc:
-                    problems.append(Problem(exc.file or rel, exc.line, exc.message))
+            todo += [(env.name, svc, rel, contents[env.name][svc]) for svc, rel in paths.items()]
             continue
         if env.path and not (ws.root / env.path).is_dir():
             problems.append(
@@ -262,13 +355,20 @@ def _read_working_specs(
                 )
             )
             continue
-        for service, rel in sorted(working.items()):
-            count += 1
-            try:
+        todo += [(env.name, svc, rel, None) for svc, rel in sorted(working.items())]
+    for done, (env_name, service, rel, content) in enumerate(todo):
+        if progress is not None and done % 50 == 0:
+            progress(done, len(todo))
+        count += 1
+        try:
+            if content is None:
                 ws.repo.safe_path(rel)
-                specs[(env.name, service)] = parse_spec((ws.root / rel).read_bytes(), rel)
-            except GitopsPromoteError as exc:
-                problems.append(Problem(exc.file or rel, exc.line, exc.message))
+                content = (ws.root / rel).read_bytes()
+            specs[(env_name, service)] = _Spec(rel, content, load_documents(content, rel))
+        except GitopsPromoteError as exc:
+            problems.append(Problem(exc.file or rel, exc.line, exc.message))
+    if progress is not None:
+        progress(len(todo), len(todo))
     if count == 0 and not problems:
         problems.append(
             Problem(ws.config.file, None, f"the config matches no spec at all ({_no_spec(ws)})")
@@ -276,18 +376,18 @@ def _read_working_specs(
     return specs, count
 
 
-def check(ws: Workspace) -> CheckResult:
+def check(ws: Workspace, progress: Progress | None = None) -> CheckResult:
     """Config, every spec, and env vars set lower down but missing higher up (SPEC 3, rule 4)."""
     problems: list[Problem] = []
-    specs, count = _read_working_specs(ws, problems)
+    specs, count = _read_working_specs(ws, problems, progress)
     rules = ws.config.rules
     for src, dst in ws.config.promotions:
         for (env, service), src_doc in sorted(specs.items()):
             if env != src or (dst, service) not in specs:
                 continue
             dst_doc = specs[(dst, service)]
-            src_keys = env_keys(src_doc.documents(), rules)
-            dst_keys = env_keys(dst_doc.documents(), rules)
+            src_keys = env_keys(src_doc.docs, rules)
+            dst_keys = env_keys(dst_doc.docs, rules)
             for key in src_keys:
                 if key in dst_keys:
                     continue
@@ -308,13 +408,13 @@ def check(ws: Workspace) -> CheckResult:
 
 
 def _env_line(
-    doc: YamlDoc, keys: dict[str, tuple[int, tuple[Segment, ...]]], rules: RuleSet
+    doc: _Spec, keys: dict[str, tuple[int, tuple[Segment, ...]]], rules: RuleSet
 ) -> int | None:
     """Where a missing key would go: the env block's line, else the first line."""
     if keys:
         d, path = next(iter(keys.values()))
         return doc.line_of(d, path[:-1]) or doc.line_of(d, path)
     if rules.env_vars is not None:
-        for d, at, _ in expand(doc.documents(), rules.env_vars.path):
+        for d, at, _ in expand(doc.docs, rules.env_vars.path):
             return doc.line_of(d, at)
     return 1

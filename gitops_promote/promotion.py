@@ -3,20 +3,22 @@ commit on the promotion branch and open or update the pull request."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from . import messages
 from .apply import apply_plan
 from .data import MISSING
-from .errors import UsageError
+from .errors import NotFoundError, UsageError
 from .history import Version, versions
 from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
+from .versioning import env_versions
 from .workspace import SpecRef, Workspace, parse_spec
+from .yamldoc import load_documents
 
 
 @dataclass(frozen=True)
@@ -77,43 +79,55 @@ def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) 
     return Plan(changes=(change,), result=list(source_docs))
 
 
-def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) -> ServicePromotion:
+def plan_service(
+    ws: Workspace,
+    service: str,
+    source_env: str,
+    target_env: str,
+    history: dict[str, dict[str, list[Version]]] | None = None,
+) -> ServicePromotion:
+    """Plan one service. ``history``: the versions of both environments' specs from
+    :func:`env_versions` (one pass for many services); without it, the two specs' own logs."""
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     src_bytes = source.require()
-    src_doc = parse_spec(src_bytes, source.path)
-    src_versions = versions(ws.repo, source.path, source.commit)
+    src_docs = load_documents(src_bytes, source.path)
+
+    def latest(spec: SpecRef) -> Version | None:
+        if history is not None:
+            found = history[spec.env.name].get(service) or []
+        else:
+            found = versions(ws.repo, spec.path, spec.commit)
+        return found[-1] if found else None
+
+    src_version = latest(source)
+    if src_version is None:
+        raise NotFoundError(f"{source.path} has no history on branch {source.branch}")
     if target.content is None:
-        plan = _new_service_plan(src_doc.documents(), source_env, target_env)
+        plan = _new_service_plan(src_docs, source_env, target_env)
         path = (
             target.path
             if target.env.spec or not target.env.path
             else f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
         )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
-        return ServicePromotion(
-            service, source, target, src_versions[-1], None, plan, None, src_bytes
-        )
+        return ServicePromotion(service, source, target, src_version, None, plan, None, src_bytes)
     ws.repo.safe_path(target.path)
-    tgt_doc = parse_spec(target.content, target.path)
+    tgt_docs = load_documents(target.content, target.path)
     plan = plan_promotion(
-        src_doc.documents(),
-        tgt_doc.documents(),
-        ws.config.rules_for(target.path, tgt_doc.documents()),
+        src_docs,
+        tgt_docs,
+        ws.config.rules_for(target.path, tgt_docs),
         source_env=source_env,
         target_env=target_env,
     )
-    new_bytes = apply_plan(plan, src_doc, tgt_doc).to_bytes() if plan.has_writes else target.content
-    tgt_versions = versions(ws.repo, target.path, target.commit)
+    new_bytes = target.content
+    if plan.has_writes:  # the editor (positions, comments) only for a file that changes
+        src_doc = parse_spec(src_bytes, source.path)
+        tgt_doc = parse_spec(target.content, target.path)
+        new_bytes = apply_plan(plan, src_doc, tgt_doc).to_bytes()
     return ServicePromotion(
-        service,
-        source,
-        target,
-        src_versions[-1],
-        tgt_versions[-1] if tgt_versions else None,
-        plan,
-        target.content,
-        new_bytes,
+        service, source, target, src_version, latest(target), plan, target.content, new_bytes
     )
 
 
@@ -143,11 +157,23 @@ def diff(
     target_env: str,
     *,
     all_services: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PromotionResult:
-    """What a promote would do; writes nothing."""
+    """What a promote would do; writes nothing. ``progress(done, total)`` as services are
+    planned."""
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
-    plans = [plan_service(ws, s, source_env, target_env) for s in names]
+    history = None
+    if len(names) > 1:  # one blob read and one log pass per branch, not a git process per spec
+        ws.read_specs([source_env, target_env])
+        history = env_versions(ws, [source_env, target_env])
+    plans = []
+    for done, name in enumerate(names):
+        if progress is not None:
+            progress(done, len(names))
+        plans.append(plan_service(ws, name, source_env, target_env, history))
+    if progress is not None:
+        progress(len(names), len(names))
     branch = branch_name(source_env, target_env, names, all_services)
     base_branch = ws.base_branch(ws.config.env(target_env))
     return PromotionResult(
@@ -171,9 +197,12 @@ def promote(
     dry_run: bool = False,
     message: str | None = None,
     publisher: Publisher | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PromotionResult:
     """Commit the promotion on its branch and open or update its pull request."""
-    result = diff(ws, services, source_env, target_env, all_services=all_services)
+    result = diff(
+        ws, services, source_env, target_env, all_services=all_services, progress=progress
+    )
     if dry_run:
         return result
     publisher = publisher or Publisher()

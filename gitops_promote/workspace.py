@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -72,6 +72,7 @@ class Workspace:
         self.config = config
         self._tips: dict[str, str] = {}
         self._trees: dict[str, dict[str, str]] = {}
+        self._blobs: dict[tuple[str, str], bytes | None] = {}  # (commit, path) -> content
         self._warned: set[str] = set()
         self._warn = warn or _stderr_warning
 
@@ -152,7 +153,9 @@ class Workspace:
         tree = self.tree(commit)
         for path in candidates:
             if path in tree:
-                content = self.repo.read_files(commit, [path])[path]
+                if (commit, path) not in self._blobs:
+                    self._blobs[(commit, path)] = self.repo.read_files(commit, [path])[path]
+                content = self._blobs[(commit, path)]
                 if tree[path] == _SYMLINK:
                     raise UsageError(_symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
@@ -170,6 +173,25 @@ class Workspace:
                 self.warn(f"{path}: skipped, a spec may not be a symlink")
                 del found.paths[service]
         return found
+
+    def read_specs(self, env_names: Sequence[str]) -> dict[str, dict[str, bytes | None]]:
+        """The specs of several environments at their base branch tips (env -> service ->
+        content), every one read by ONE ``git cat-file --batch``, and remembered for
+        :meth:`spec`."""
+        wanted = {
+            env: (self.branch_tip(self.layout(env).branch), self.found(env).paths)
+            for env in env_names
+        }
+        keys = sorted({(tip, path) for tip, paths in wanted.values() for path in paths.values()})
+        missing = [k for k in keys if k not in self._blobs]
+        for key, data in zip(
+            missing, self.repo.read_blobs([f"{t}:{p}" for t, p in missing]), strict=True
+        ):
+            self._blobs[key] = data
+        return {
+            env: {svc: self._blobs[(tip, path)] for svc, path in paths.items()}
+            for env, (tip, paths) in wanted.items()
+        }
 
     def services(self, env_name: str) -> list[str]:
         """Services that have a spec in an environment (at its base branch tip)."""
