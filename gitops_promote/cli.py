@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,6 +59,28 @@ def _emit(
         workflow.report(command, data, markdown() if markdown else "")
 
 
+def _progress(opts: Options, label: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr (``status: 120/300``) while a command goes over many
+    services: only when stderr is a terminal, never with ``--output json``, ``-q`` or in CI."""
+    quiet = opts.output == "json" or opts.quiet
+    if quiet or os.environ.get("CI") or workflow.in_actions() or not sys.stderr.isatty():
+        return None
+    shown = {"at": 0.0, "drawn": False}
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total:
+            if shown["drawn"]:
+                click.echo("\r\x1b[2K", nl=False, err=True)  # clear the line
+            return
+        if total < 20 or now - shown["at"] < 0.1:
+            return
+        shown.update(at=now, drawn=True)
+        click.echo(f"\r{label}: {done}/{total} services", nl=False, err=True)
+
+    return show
+
+
 def _report_error(err: GitopsPromoteError) -> None:
     click.echo(f"error: {err}", err=True)
     if workflow.in_actions():
@@ -67,7 +91,7 @@ _GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
 _GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 _COMMAND_WITH_VALUE = (
     "--env", "--set", "--to", "--from", "--message", "-m", "--version", "--provider",
-    "--token", "--pr-body-file", "--dir",
+    "--token", "--pr-body-file", "--dir", "--service",
 )  # fmt: skip
 
 
@@ -396,7 +420,14 @@ def diff(
     """What a promote would do; writes nothing."""
     from . import promotion
 
-    res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
+    res = promotion.diff(
+        opts.workspace(),
+        services,
+        source,
+        target,
+        all_services=all_services,
+        progress=_progress(opts, "diff"),
+    )
     _emit(opts, "diff", render.promotion_json(res), render.promotion_text(res), lambda: res.body)
     return EXIT_OK
 
@@ -444,6 +475,7 @@ def promote(
         dry_run=dry_run,
         message=message,
         publisher=publisher,
+        progress=_progress(opts, "promote"),
     )
     data = render.promotion_json(res)
     data["pr_title"] = res.title
@@ -461,14 +493,25 @@ def promote(
 
 
 @cli.command(short_help="Services x environments: version, image, drift.")
+@click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment.")
+@click.option(
+    "--service", "services", multiple=True, metavar="GLOB", help="Only services matching GLOB."
+)
 @click.pass_obj
-def status(opts: Options) -> int:
-    """Services x environments: version, image, and drift along each promotion."""
+def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> int:
+    """Services x environments: version, image, commit and age, and how each promotion stands
+    (to change, kept by the rules, changed in the target after the source)."""
     from . import overview
 
-    res = overview.status(opts.workspace())
+    res = overview.status(opts.workspace(), envs, services, progress=_progress(opts, "status"))
     data = render.status_json(res)
-    _emit(opts, "status", data, render.status_text(res), lambda: render.status_md(res))
+    tty = sys.stdout.isatty()
+    text = render.status_text(
+        res,
+        width=shutil.get_terminal_size().columns if tty else None,
+        colour=tty and not os.environ.get("NO_COLOR"),
+    )
+    _emit(opts, "status", data, text, lambda: render.status_md(res))
     return EXIT_OK
 
 
@@ -478,7 +521,7 @@ def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
     from . import overview
 
-    res = overview.check(opts.workspace())
+    res = overview.check(opts.workspace(), progress=_progress(opts, "check"))
     if workflow.in_actions():
         for p in res.problems:
             workflow.emit_annotation("error", p.message, file=p.file, line=p.line)

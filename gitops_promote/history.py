@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from .errors import NotFoundError, UsageError
 from .git import GitRepository
@@ -119,12 +119,10 @@ def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]
         ((c.sha, c.date, c.author, c.email, c.message, (c,)) for c in reversed(changes)),
         deleted=True,
     )
-    return lines.get(norm_path(path), [])
+    return list(lines.get(norm_path(path), ()))
 
 
-def all_versions(
-    repo: GitRepository, ref: str, prefixes: Sequence[str]
-) -> dict[str, list[Version]]:
+def all_versions(repo: GitRepository, ref: str, prefixes: Sequence[str]) -> dict[str, Versions]:
     """The versions of every file at or below ``prefixes`` at ``ref``, from ONE ``git log``
     pass: current path -> versions, oldest first (files that no longer exist are left out).
 
@@ -138,9 +136,72 @@ def all_versions(
 
 
 _Commit = tuple[str, str, str, str, str, Sequence[Any]]
+# what a version is made of: (sha, date, author, email, message, created, path, blob)
+_Raw = tuple[str, str, str, str, str, bool, str, str]
 
 
-def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, list[Version]]:
+class Versions(Sequence[Version]):
+    """The versions of one spec, oldest first; each :class:`Version` (its message's trailers
+    parsed) is made when it is first asked for, so a pass over thousands of commits pays only
+    for the versions a command looks at."""
+
+    def __init__(self, raw: list[_Raw]) -> None:
+        self._raw = raw
+        self._made: dict[int, Version] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Version: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Version]: ...
+
+    def __getitem__(self, index: int | slice) -> Version | list[Version]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        n = index + len(self._raw) if index < 0 else index
+        if not 0 <= n < len(self._raw):
+            raise IndexError(index)
+        if n not in self._made:
+            self._made[n] = _version(n + 1, self._raw[n])
+        return self._made[n]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Versions({list(self)!r})"
+
+
+def _version(number: int, raw: _Raw) -> Version:
+    sha, date, author, email, message, created, path, blob = raw
+    text = message.rstrip("\n")
+    trailers = parse_trailers(text)
+    kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
+    if kind not in KINDS:
+        kind = "create" if created else "update"
+    return Version(
+        number=number,
+        sha=sha,
+        date=date,
+        author=author,
+        email=email,
+        subject=text.split("\n", 1)[0],
+        message=text,
+        kind=kind,
+        path=path,
+        blob=blob,
+        trailers=trailers,
+    )
+
+
+def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, Versions]:
     """Versions per current path from commits OLDEST FIRST, each (sha, date, author, email,
     message, changes) where a change has ``status``, ``old_path``, ``path``, ``old_blob`` and
     ``blob`` (a :class:`~gitops_promote.git.log.PathChange`).
@@ -154,56 +215,32 @@ def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, 
     - the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit
       that created the file and ``update`` for any other change.
     """
-    live: dict[str, list[Version]] = {}
-    gone: dict[str, list[Version]] = {}
+    live: dict[str, list[_Raw]] = {}
+    gone: dict[str, list[_Raw]] = {}
     for sha, date, author, email, message, changes in commits:
-        meta: tuple[str, str, dict[str, str]] | None = None
-        # deletes and renames first: a path renamed away may be created again by the same commit
-        ordered = sorted(changes, key=lambda c: c.status not in ("D", "R"))
-        for change in ordered:
+        if len(changes) > 1:
+            # deletes and renames first: a path renamed away may be created again in the commit
+            changes = sorted(changes, key=lambda c: c.status not in ("D", "R"))
+        for change in changes:
             status = change.status
+            path = change.path
             if status == "D":
-                gone[change.path] = live.pop(change.path, [])
+                gone[path] = live.pop(path, [])
                 continue
+            old = change.old_path if status == "R" else path
+            line = live.pop(old) if old in live else gone.pop(old, [])
             if status == "R":
-                line = live.pop(change.old_path, None) or gone.pop(change.old_path, [])
-                gone[change.old_path] = []
-            elif status in ("A", "C"):
-                line = live.pop(change.path, None) or gone.pop(change.path, [])
-            else:
-                line = live.pop(change.path, None)
-                if line is None:
-                    line = gone.pop(change.path, [])
-            live[change.path] = line
-            if change.blob is None or (change.old_blob == change.blob and status != "C"):
+                gone[old] = []
+            live[path] = line
+            blob = change.blob
+            if blob is None or (change.old_blob == blob and status != "C"):
                 continue  # a pure rename or mode change: same content, not a new version
-            if line and line[-1].sha == sha:
+            if line and line[-1][0] == sha:
                 continue  # one commit is one version, even when it shows twice (a merge)
-            if meta is None:
-                text = message.rstrip("\n")
-                trailers = parse_trailers(text)
-                meta = (text, (_trailer(trailers, KIND_TRAILER) or "").strip().lower(), trailers)
-            text, kind, trailers = meta
-            if kind not in KINDS:
-                created = status in ("A", "C") or change.old_blob is None
-                kind = "create" if created else "update"
-            line.append(
-                Version(
-                    number=len(line) + 1,
-                    sha=sha,
-                    date=date,
-                    author=author,
-                    email=email,
-                    subject=text.split("\n", 1)[0],
-                    message=text,
-                    kind=kind,
-                    path=change.path,
-                    blob=change.blob,
-                    trailers=trailers,
-                )
-            )
-    found = {path: line for path, line in gone.items() if line} if deleted else {}
-    found.update((path, line) for path, line in live.items() if line)
+            created = status in ("A", "C") or change.old_blob is None
+            line.append((sha, date, author, email, message, created, path, blob))
+    found = {path: Versions(line) for path, line in gone.items() if line} if deleted else {}
+    found.update((path, Versions(line)) for path, line in live.items() if line)
     return found
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 import fnmatch
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .envvars import env_items
@@ -19,6 +20,7 @@ from .setpath import is_keyed_list
 from .versioning import env_versions
 from .workspace import Workspace, parse_spec
 from .yamldoc import load_documents
+from .yamldoc.plain import same
 
 if TYPE_CHECKING:
     from .yamldoc import YamlDoc
@@ -204,53 +206,73 @@ def status(
     per base branch: never a git process per spec. ``envs`` and ``services`` (globs) filter."""
     names = _selected_envs(ws, envs)
     contents = ws.read_specs(names)
-    history = env_versions(ws, names)
     wanted = _glob_filter(services)
-    docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
-    cells: dict[tuple[str, str], Cell] = {}
-    for env in names:
-        paths = ws.found(env).paths
-        for service, content in contents[env].items():
-            if content is None or not wanted(service):
-                continue
-            found = history[env].get(service) or []
-            last = found[-1] if found else None
-            image = error = None
-            path = paths[service]
-            try:
-                parsed = load_documents(content, path)
-                docs[(env, service)] = parsed
-                image = image_of(parsed, ws.config.rules_for(path, parsed))
-            except GitopsPromoteError as exc:
-                docs[(env, service)] = exc
-                error = str(exc)
-            cells[(env, service)] = Cell(
-                last.label if last else None,
-                image,
-                last.sha if last else None,
-                error,
-                last.date if last else None,
-                last.kind if last else None,
+    # The log pass runs in git while this process reads and plans the specs (2 cores or more).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending_history = pool.submit(env_versions, ws, names)
+        docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
+        images: dict[tuple[str, str], str | None] = {}
+        for env in names:
+            paths = ws.found(env).paths
+            for service, content in contents[env].items():
+                if content is None or not wanted(service):
+                    continue
+                path = paths[service]
+                try:
+                    parsed = load_documents(content, path)
+                    docs[(env, service)] = parsed
+                    images[(env, service)] = image_of(parsed, ws.config.rules_for(path, parsed))
+                except GitopsPromoteError as exc:
+                    docs[(env, service)] = exc
+        if not docs and not services:
+            raise RefusedError(
+                f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}"
             )
-    if not cells and not services:
-        raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
-    pairs = [(a, b) for a, b in ws.config.promotions if a in names and b in names]
-    rows = []
-    all_services = sorted({s for _, s in cells})
-    for done, service in enumerate(all_services):
-        if progress is not None:
-            progress(done, len(all_services))
-        drift = []
-        for src, dst in pairs:
-            a, b = docs.get((src, service)), docs.get((dst, service))
-            if a is None or b is None:
-                continue
-            drift.append(_drift(ws, src, dst, a, b, cells[(src, service)], cells[(dst, service)]))
-        row = {env: cells.get((env, service)) for env in names}
-        rows.append(ServiceStatus(service, row, drift))
+        pairs = [(a, b) for a, b in ws.config.promotions if a in names and b in names]
+        all_services = sorted({s for _, s in docs})
+        plans: dict[tuple[str, str, str], Drift] = {}
+        for done, service in enumerate(all_services):
+            if progress is not None:
+                progress(done, len(all_services))
+            for src, dst in pairs:
+                a, b = docs.get((src, service)), docs.get((dst, service))
+                if a is not None and b is not None:
+                    plans[(service, src, dst)] = _drift(ws, src, dst, a, b)
+        history = pending_history.result()
     if progress is not None:
         progress(len(all_services), len(all_services))
+    cells: dict[tuple[str, str], Cell] = {}
+    for (env, service), read in docs.items():
+        found = history[env].get(service) or []
+        last = found[-1] if found else None
+        cells[(env, service)] = Cell(
+            last.label if last else None,
+            images.get((env, service)),
+            last.sha if last else None,
+            str(read) if isinstance(read, GitopsPromoteError) else None,
+            last.date if last else None,
+            last.kind if last else None,
+        )
+    rows = []
+    for service in all_services:
+        drift = [
+            replace(d, newer=_newer(cells[(d.source, service)], cells[(d.target, service)]))
+            for (s, _, _), d in plans.items()
+            if s == service
+        ]
+        row = {env: cells.get((env, service)) for env in names}
+        rows.append(ServiceStatus(service, row, drift))
     return StatusResult(names, rows)
+
+
+def _newer(source: Cell, target: Cell) -> bool:
+    """The target's current version is a change of its own made after the source's."""
+    return bool(
+        target.date
+        and source.date
+        and target.kind != "promote"
+        and _when(target.date) > _when(source.date)
+    )
 
 
 def _drift(
@@ -259,25 +281,18 @@ def _drift(
     dst: str,
     a: list[Any] | GitopsPromoteError,
     b: list[Any] | GitopsPromoteError,
-    source: Cell,
-    target: Cell,
 ) -> Drift:
     if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
         bad = a if isinstance(a, GitopsPromoteError) else b
         return Drift(src, dst, 0, 0, str(bad))
-    newer = bool(
-        target.date
-        and source.date
-        and target.kind != "promote"
-        and _when(target.date) > _when(source.date)
-    )
+    if same(a, b):
+        return Drift(src, dst, 0, 0)  # nothing differs: nothing to plan
     try:
         plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
     except GitopsPromoteError as exc:  # added: fail refuses; status still reports
-        return Drift(src, dst, 0, 0, str(exc), newer=newer)
+        return Drift(src, dst, 0, 0, str(exc))
     applied = sum(1 for c in plan.changes if c.applied)
-    kept = len(plan.changes) - applied
-    return Drift(src, dst, applied, len(plan.attention), None, kept, newer)
+    return Drift(src, dst, applied, len(plan.attention), None, len(plan.changes) - applied)
 
 
 def _when(date: str) -> datetime.datetime:

@@ -84,7 +84,7 @@ def plan_service(
     service: str,
     source_env: str,
     target_env: str,
-    history: dict[str, dict[str, list[Version]]] | None = None,
+    history: dict[str, dict[str, Sequence[Version]]] | None = None,
 ) -> ServicePromotion:
     """Plan one service. ``history``: the versions of both environments' specs from
     :func:`env_versions` (one pass for many services); without it, the two specs' own logs."""

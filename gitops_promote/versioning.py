@@ -23,14 +23,16 @@ def spec_versions(ws: Workspace, spec: SpecRef) -> list[Version]:
     return found
 
 
-def env_versions(ws: Workspace, env_names: Sequence[str]) -> dict[str, dict[str, list[Version]]]:
+def env_versions(
+    ws: Workspace, env_names: Sequence[str]
+) -> dict[str, dict[str, Sequence[Version]]]:
     """The versions of every spec of several environments (env -> service -> versions, oldest
     first): ONE ``git log`` pass per base branch, over the folders the environments' specs are
     in, never a git process per spec (SPEC section 1: renames followed, copies never)."""
     by_tip: dict[str, list[str]] = {}
     for env in env_names:
         by_tip.setdefault(ws.branch_tip(ws.layout(env).branch), []).append(env)
-    out: dict[str, dict[str, list[Version]]] = {}
+    out: dict[str, dict[str, Sequence[Version]]] = {}
     for tip, envs in by_tip.items():
         prefixes = {static_prefix(p) for e in envs for p in env_patterns(ws.config.env(e))}
         lines = all_versions(ws.repo, tip, [] if "" in prefixes else sorted(prefixes))

@@ -163,36 +163,37 @@ def _blob(sha: str) -> str | None:
 
 
 def parse_log(data: bytes) -> list[LogRecord]:
-    """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit."""
+    """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit.
+
+    The output is split at NULs once; a record starts at a token opening with the separator
+    (0x1e), its six fields follow, then its changes: a ``:meta`` token and one path (two for
+    a rename or copy). Fields are taken by position, so a message may hold any byte but NUL.
+    """
     records: list[LogRecord] = []
-    n = len(data)
-    pos = 0
-
-    def field() -> str:
-        nonlocal pos
-        end = data.index(b"\0", pos)
-        value = data[pos:end].decode("utf-8", "replace")
-        pos = end + 1
-        return value
-
-    while pos < n:
-        if data[pos] != 0x1E:
-            pos += 1
+    toks = data.split(b"\0")
+    n = len(toks)
+    i = 0
+    while i < n:
+        head = toks[i].lstrip(b"\n")
+        if not head.startswith(b"\x1e") or i + 6 > n:
+            i += 1
             continue
-        pos += 1
-        sha = field()
-        parents = tuple(field().split())
-        date = field()
-        author = field()
-        email = field()
-        message = field()
+        sha = head[1:].decode("ascii", "replace")
+        parents = tuple(toks[i + 1].decode("ascii", "replace").split())
+        date = toks[i + 2].decode("utf-8", "replace")
+        author = toks[i + 3].decode("utf-8", "replace")
+        email = toks[i + 4].decode("utf-8", "replace")
+        message = toks[i + 5].decode("utf-8", "replace")
+        i += 6
         changes: list[PathChange] = []
-        while True:
-            while pos < n and data[pos] in (0, 0x0A):
-                pos += 1
-            if pos >= n or data[pos] != 0x3A:  # ':'
+        while i < n:
+            meta_b = toks[i].lstrip(b"\n")
+            if not meta_b:
+                i += 1
+                continue
+            if meta_b[:1] != b":":
                 break
-            meta = field()
+            meta = meta_b.decode("ascii", "replace")
             parts = meta.lstrip(":").split(" ")
             status_letters = parts[-1]
             if meta.startswith("::"):  # a merge's combined diff: one mode and sha per parent
@@ -202,11 +203,20 @@ def parse_log(data: bytes) -> list[LogRecord]:
                 old_shas = shas[:-1]
                 old = None if all(_is_zero(s) for s in old_shas) else old_shas[0]
                 status = "D" if blob is None else ("A" if old is None else "M")
-                changes.append(PathChange(status, None, field(), old, blob))
+                changes.append(PathChange(status, None, _path(toks[i + 1]), old, blob))
+                i += 2
                 continue
             status = status_letters[:1]
-            first = field()
-            old_path, path = (first, field()) if status in ("R", "C") else (None, first)
+            if status in ("R", "C"):
+                old_path, path = _path(toks[i + 1]), _path(toks[i + 2])
+                i += 3
+            else:
+                old_path, path = None, _path(toks[i + 1])
+                i += 2
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
         records.append(LogRecord(sha, parents, date, author, email, message, tuple(changes)))
     return records
+
+
+def _path(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")

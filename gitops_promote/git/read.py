@@ -72,7 +72,8 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
     found = read_objects(gw, [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm])
     if found[0][0] != "tree":
         raise NotFoundError(f"unknown revision {ref!r}")
-    return {p: (data if kind == "blob" else None) for p, (kind, data) in zip(norm, found[1:])}
+    pairs = zip(norm, found[1:], strict=True)
+    return {p: (data if kind == "blob" else None) for p, (kind, data) in pairs}
 
 
 def read_blobs(gw: Gateway, names: Sequence[str]) -> list[bytes | None]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import MISSING, Change
 from ..publish import Published
+from ..textfmt import differences
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..history import Version
@@ -151,8 +152,11 @@ def promotion_json(res: PromotionResult) -> dict[str, Any]:
 
 def cell_json(cell: Cell) -> dict[str, Any]:
     out: dict[str, Any] = {"version": cell.version, "image": cell.image, "sha": cell.sha}
+    out.update(date=cell.date, kind=cell.kind)
     if cell.error:
         out["error"] = cell.error
+    if cell.held:
+        out["held"] = cell.held
     return out
 
 
@@ -162,7 +166,10 @@ def drift_json(d: Drift) -> dict[str, Any]:
         "to": d.target,
         "pending": d.pending,
         "attention": d.attention,
-        "in_sync": d.pending == 0 and d.error is None,
+        "kept": d.kept,
+        "in_sync": d.in_sync,
+        "newer": d.newer,
+        "state": "error" if d.error else differences(d.pending, d.kept, d.attention),
     }
 
 

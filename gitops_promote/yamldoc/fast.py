@@ -30,7 +30,7 @@ def _loader() -> Any:
     """PyYAML's C loader that leaves plain scalars unresolved; ``None`` without libyaml."""
     if "loader" not in _state:
         try:
-            import yaml  # lazy: only read-only commands over many specs need it
+            import yaml  # type: ignore[import-untyped]  # lazy: read-only commands need it
 
             base = yaml.CSafeLoader
         except (ImportError, AttributeError):
