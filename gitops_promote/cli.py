@@ -16,16 +16,16 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, render, workflow
-from .demo import run_demo
+from . import __version__, workflow
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GitopsPromoteError, UsageError
-from .provider import repository_from_remote
-from .publish import Publisher
-from .workspace import Workspace
+
+if TYPE_CHECKING:  # the commands import the core when they run, so --help stays fast
+    from .publish import Publisher
+    from .workspace import Workspace
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Options:
     quiet: bool
 
     def workspace(self) -> Workspace:
+        from .workspace import Workspace
+
         return Workspace.open(self.repo, self.config)
 
 
@@ -219,6 +221,8 @@ def _publisher(
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
     from .git import PushAuth
+    from .provider import repository_from_remote
+    from .publish import Publisher
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
     if token and workflow.in_actions():
@@ -298,7 +302,7 @@ def _version_write_options(func: F) -> F:
 @click.pass_obj
 def history(opts: Options, service: str, env: str) -> int:
     """Versions of a spec, newest first."""
-    from . import versioning
+    from . import render, versioning
 
     res = versioning.history(opts.workspace(), service, env)
     data = render.history_json(res)
@@ -313,7 +317,7 @@ def history(opts: Options, service: str, env: str) -> int:
 @click.pass_obj
 def show(opts: Options, service: str, env: str, version: str | None) -> int:
     """The exact bytes of a spec at a version."""
-    from . import versioning
+    from . import render, versioning
 
     res = versioning.show(opts.workspace(), service, env, version)
     if opts.output == "json":
@@ -355,6 +359,7 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
+    from . import render
     from .update import update as update_spec
 
     ws = opts.workspace()
@@ -388,6 +393,7 @@ def rollback(
     token: str | None,
 ) -> int:
     """Write a new commit restoring an old version byte for byte."""
+    from . import render
     from .rollback import rollback as roll_back
 
     ws = opts.workspace()
@@ -418,7 +424,7 @@ def diff(
     opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
 ) -> int:
     """What a promote would do; writes nothing."""
-    from . import promotion
+    from . import promotion, render
 
     res = promotion.diff(
         opts.workspace(),
@@ -462,7 +468,7 @@ def promote(
     token: str | None,
 ) -> int:
     """Commit the promotion on its branch and open or update the pull request."""
-    from . import promotion
+    from . import promotion, render
 
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider, token=token, push=push)
@@ -501,7 +507,7 @@ def promote(
 def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> int:
     """Services x environments: version, image, commit and age, and how each promotion stands
     (to change, kept by the rules, changed in the target after the source)."""
-    from . import overview
+    from . import overview, render
 
     res = overview.status(opts.workspace(), envs, services, progress=_progress(opts, "status"))
     data = render.status_json(res)
@@ -519,7 +525,7 @@ def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> i
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
-    from . import overview
+    from . import overview, render
 
     res = overview.check(opts.workspace(), progress=_progress(opts, "check"))
     if workflow.in_actions():
@@ -537,4 +543,6 @@ def check(opts: Options) -> int:
 @click.pass_obj
 def demo(opts: Options, keep: bool, directory: str | None) -> int:
     """The whole flow on a temporary copy of the bundled sample repository."""
+    from .demo import run_demo
+
     return run_demo(click.echo, main, keep=keep, directory=directory)
