@@ -3,6 +3,7 @@ commit on the promotion branch and open or update the pull request."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -32,11 +33,21 @@ class ServicePromotion:
     target_version: Version | None
     plan: Plan
     old_bytes: bytes | None  # None: the target environment has no spec yet
-    new_bytes: bytes
+    edited: bytes | Callable[[], bytes]  # the target's new bytes, or the edit that makes them
+
+    @functools.cached_property
+    def new_bytes(self) -> bytes:
+        """The target file after the promote. The editor runs when this is first asked for
+        (a commit, a diff of the file), not for planning: ``--dry-run`` over hundreds of
+        services plans each in a few milliseconds."""
+        return self.edited if isinstance(self.edited, bytes) else self.edited()
 
     @property
     def writes(self) -> bool:
-        return self.old_bytes != self.new_bytes
+        if isinstance(self.edited, bytes) or "new_bytes" in self.__dict__:
+            return self.old_bytes != self.new_bytes
+        # a plan that writes changes the data, so the edited file always differs
+        return self.old_bytes is None or self.plan.has_writes
 
 
 @dataclass(frozen=True)
@@ -121,14 +132,16 @@ def plan_service(
         source_env=source_env,
         target_env=target_env,
     )
-    new_bytes = target.content
-    if plan.has_writes:  # the editor (positions, comments) only for a file that changes
+    old = target.content
+
+    def edit() -> bytes:  # the editor (positions, comments) only for a file that changes
+        if not plan.has_writes:
+            return old
         src_doc = parse_spec(src_bytes, source.path)
-        tgt_doc = parse_spec(target.content, target.path)
-        new_bytes = apply_plan(plan, src_doc, tgt_doc).to_bytes()
-    return ServicePromotion(
-        service, source, target, src_version, latest(target), plan, target.content, new_bytes
-    )
+        tgt_doc = parse_spec(old, target.path)
+        return apply_plan(plan, src_doc, tgt_doc).to_bytes()
+
+    return ServicePromotion(service, source, target, src_version, latest(target), plan, old, edit)
 
 
 def _select_services(

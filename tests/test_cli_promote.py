@@ -187,8 +187,6 @@ def test_status_shows_versions_images_and_drift(
         "version": "v3",
         "image": "ghcr.io/acme/api:1.2.0",
         "sha": repo.git("log", "-1", "--format=%H", "--", "envs/prod/api.yaml"),
-        "date": repo.git("log", "-1", "--format=%aI", "--", "envs/prod/api.yaml"),
-        "kind": "update",
     }
     assert api["envs"]["staging"]["version"] == "v2"
     drift = {(d["from"], d["to"]): d for d in api["drift"]}

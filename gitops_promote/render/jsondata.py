@@ -152,7 +152,6 @@ def promotion_json(res: PromotionResult) -> dict[str, Any]:
 
 def cell_json(cell: Cell) -> dict[str, Any]:
     out: dict[str, Any] = {"version": cell.version, "image": cell.image, "sha": cell.sha}
-    out.update(date=cell.date, kind=cell.kind)
     if cell.error:
         out["error"] = cell.error
     if cell.held:
