@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -90,30 +91,58 @@ def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) 
     return Plan(changes=(change,), result=list(source_docs))
 
 
+History = dict[str, dict[str, Sequence[Version]]]  # env -> service -> versions
+#: the versions of a plan made before its versions are known (see :func:`with_versions`)
+_LATER = Version(0, "", "", "", "", "", "", "", "", "")
+
+
+def with_versions(ws: Workspace, sp: ServicePromotion, history: History | None) -> ServicePromotion:
+    """``sp`` with the current versions of its source and target: from ``history`` (one pass
+    for many services, :func:`env_versions`), else from the two specs' own logs."""
+
+    def latest(spec: SpecRef) -> Version | None:
+        if history is not None:
+            found = history[spec.env.name].get(sp.service) or []
+        elif spec.content is None:
+            return None
+        else:
+            found = versions(ws.repo, spec.path, spec.commit)
+        return found[-1] if found else None
+
+    source_version = latest(sp.source)
+    if source_version is None:
+        raise NotFoundError(f"{sp.source.path} has no history on branch {sp.source.branch}")
+    return replace(sp, source_version=source_version, target_version=latest(sp.target))
+
+
 def plan_service(
     ws: Workspace,
     service: str,
     source_env: str,
     target_env: str,
-    history: dict[str, dict[str, Sequence[Version]]] | None = None,
+    history: History | None = None,
+    *,
+    versions_later: bool = False,
 ) -> ServicePromotion:
-    """Plan one service. ``history``: the versions of both environments' specs from
-    :func:`env_versions` (one pass for many services); without it, the two specs' own logs."""
+    """Plan one service. ``history``: see :func:`with_versions`; ``versions_later``: leave the
+    versions for :func:`with_versions` (while a log pass runs)."""
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     src_bytes = source.require()
     src_docs = load_documents(src_bytes, source.path)
+    planned = _plan(ws, service, source, target, src_bytes, src_docs)
+    return planned if versions_later else with_versions(ws, planned, history)
 
-    def latest(spec: SpecRef) -> Version | None:
-        if history is not None:
-            found = history[spec.env.name].get(service) or []
-        else:
-            found = versions(ws.repo, spec.path, spec.commit)
-        return found[-1] if found else None
 
-    src_version = latest(source)
-    if src_version is None:
-        raise NotFoundError(f"{source.path} has no history on branch {source.branch}")
+def _plan(
+    ws: Workspace,
+    service: str,
+    source: SpecRef,
+    target: SpecRef,
+    src_bytes: bytes,
+    src_docs: list[Any],
+) -> ServicePromotion:
+    source_env, target_env = source.env.name, target.env.name
     if target.content is None:
         plan = _new_service_plan(src_docs, source_env, target_env)
         path = (
@@ -122,7 +151,7 @@ def plan_service(
             else f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
         )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
-        return ServicePromotion(service, source, target, src_version, None, plan, None, src_bytes)
+        return ServicePromotion(service, source, target, _LATER, None, plan, None, src_bytes)
     ws.repo.safe_path(target.path)
     tgt_docs = load_documents(target.content, target.path)
     plan = plan_promotion(
@@ -141,7 +170,7 @@ def plan_service(
         tgt_doc = parse_spec(old, target.path)
         return apply_plan(plan, src_doc, tgt_doc).to_bytes()
 
-    return ServicePromotion(service, source, target, src_version, latest(target), plan, old, edit)
+    return ServicePromotion(service, source, target, _LATER, None, plan, old, edit)
 
 
 def _select_services(
@@ -176,15 +205,20 @@ def diff(
     planned."""
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
-    history = None
     if len(names) > 1:  # one blob read and one log pass per branch, not a git process per spec
         ws.read_specs([source_env, target_env])
-        history = env_versions(ws, [source_env, target_env])
-    plans = []
-    for done, name in enumerate(names):
-        if progress is not None:
-            progress(done, len(names))
-        plans.append(plan_service(ws, name, source_env, target_env, history))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the versions' log pass runs in git while this process plans
+        pending = (
+            pool.submit(env_versions, ws, [source_env, target_env]) if len(names) > 1 else None
+        )
+        drafts = []
+        for done, name in enumerate(names):
+            if progress is not None:
+                progress(done, len(names))
+            drafts.append(plan_service(ws, name, source_env, target_env, versions_later=True))
+        history = pending.result() if pending is not None else None
+    plans = [with_versions(ws, sp, history) for sp in drafts]
     if progress is not None:
         progress(len(names), len(names))
     branch = branch_name(source_env, target_env, names, all_services)
