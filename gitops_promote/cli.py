@@ -93,7 +93,7 @@ _GLOBAL_WITH_VALUE = ("--repo", "--config", "--output")
 _GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 _COMMAND_WITH_VALUE = (
     "--env", "--set", "--to", "--from", "--message", "-m", "--version", "--provider",
-    "--token", "--pr-body-file", "--dir", "--service",
+    "--token", "--pr-body-file", "--pr-title-file", "--dir", "--service",
 )  # fmt: skip
 
 
@@ -434,7 +434,13 @@ def diff(
         all_services=all_services,
         progress=_progress(opts, "diff"),
     )
-    _emit(opts, "diff", render.promotion_json(res), render.promotion_text(res), lambda: res.body)
+    _emit(
+        opts,
+        "diff",
+        render.promotion_json(res),
+        render.promotion_text(res),
+        lambda: render.promotion_md(res, "diff"),
+    )
     return EXIT_OK
 
 
@@ -449,7 +455,12 @@ def diff(
 @click.option(
     "--pr-body-file",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write the pull request title and body here (local provider) instead of stdout.",
+    help="Write the pull request body here (local provider) instead of stdout.",
+)
+@click.option(
+    "--pr-title-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the pull request title here (local provider).",
 )
 @_provider_option
 @_token_option
@@ -464,6 +475,7 @@ def promote(
     push: bool,
     message: str | None,
     pr_body_file: str | None,
+    pr_title_file: str | None,
     provider: str | None,
     token: str | None,
 ) -> int:
@@ -487,14 +499,18 @@ def promote(
     data["pr_title"] = res.title
     text = render.promotion_text(res)
     local = publisher.provider is None and res.writes and not dry_run
-    if local and pr_body_file:
-        with open(pr_body_file, "w", encoding="utf-8") as fh:
-            fh.write(f"{res.title}\n\n{res.body}")
-        text += f"\nPull request title and body written to {pr_body_file}"
-    elif local:
+    for path, content, what in (
+        (pr_title_file, f"{res.title}\n", "title"),
+        (pr_body_file, res.body, "body"),
+    ):
+        if local and path:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(content)
+            text += f"\nPull request {what} written to {path}"
+    if local and not pr_body_file:
         text += f"\n\n--- pull request ---\n{res.title}\n\n{res.body}"
         data["pr_body"] = res.body
-    _emit(opts, "promote", data, text, lambda: res.body)
+    _emit(opts, "promote", data, text, lambda: render.promotion_md(res, "promote"))
     return EXIT_OK
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from . import prbody
 from .plan import Plan
-from .textfmt import counts, esc, md_path, md_value, short
+from .textfmt import counts
 from .workspace import SpecRef
 
 if TYPE_CHECKING:  # history loads GitPython: the type only, so --help stays fast
     from .history import Version
+    from .promotion import ServicePromotion
 
 
 class PromotedService(Protocol):
@@ -39,104 +41,16 @@ def service_counts(services: Sequence[PromotedService]) -> dict[str, int]:
     return counts(c.category for sp in services for c in sp.plan.changes)
 
 
-def pr_title(source_env: str, target_env: str, services: Sequence[PromotedService]) -> str:
-    if len(services) == 1:
-        sp = services[0]
-        return f"Promote {sp.service} from {source_env} ({sp.source_version.label}) to {target_env}"
-    names = ", ".join(sp.service for sp in services)
-    return f"Promote {names} from {source_env} to {target_env}"
+def pr_title(source_env: str, target_env: str, services: Sequence[ServicePromotion]) -> str:
+    """What ships: :func:`gitops_promote.prbody.title`."""
+    return prbody.title(source_env, target_env, services)
 
 
 def pr_body(
-    source_env: str, target_env: str, services: Sequence[PromotedService], branch: str
+    source_env: str, target_env: str, services: Sequence[ServicePromotion], branch: str
 ) -> str:
-    """The pull request body: every difference and what happens to it."""
-    found = service_counts(services)
-    names = " ".join(sp.service for sp in services)
-    out = [
-        f"<!-- gitops-promote: {source_env}->{target_env} {names} -->",
-        f"## Promote {', '.join(f'`{sp.service}`' for sp in services)} "
-        f"from {source_env} to {target_env}",
-        "",
-        f"**{found['changed']} changed · {found['retained']} retained · "
-        f"{found['attention']} need attention**",
-        "",
-    ]
-    for sp in services:
-        out += _service_md(sp, source_env, target_env, heading=len(services) > 1)
-    out += [
-        "### Reproduce or roll back",
-        "",
-        "```sh",
-        f"gitops-promote diff {names} --from {source_env} --to {target_env}",
-        "```",
-        "",
-    ]
-    rollbacks = [
-        f"gitops-promote rollback {sp.service} --env {target_env} --to {sp.target_version.label}"
-        for sp in services
-        if sp.target_version is not None and sp.writes
-    ]
-    if rollbacks:
-        out += ["After merging, to return to what runs in " + target_env + " today:", "", "```sh"]
-        out += rollbacks
-        out += ["```", ""]
-    out.append(f"<sub>Branch `{branch}`, written by gitops-promote.</sub>")
-    return "\n".join(out) + "\n"
-
-
-def _service_md(
-    sp: PromotedService, source_env: str, target_env: str, *, heading: bool
-) -> list[str]:
-    tv = sp.target_version
-    src = f"{source_env} {sp.source_version.label} (`{short(sp.source_version.sha)}`)"
-    dst = f"{target_env} {tv.label} (`{short(tv.sha)}`)" if tv else f"{target_env}: new service"
-    out = [f"### `{sp.service}`", ""] if heading else []
-    out += [f"From {src} to {dst}, file `{sp.target.path}`.", ""]
-    if not sp.plan.changes:
-        return [*out, "No differences.", ""]
-    changed = sp.plan.changed
-    retained = sp.plan.retained
-    attention = sp.plan.attention
-    h = "####" if heading else "###"
-    if changed:
-        out += [
-            f"{h} Changed ({len(changed)}): taken from {source_env}",
-            "",
-            f"| Path | {target_env} now | after promote | Rule |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {md_path(c.path)} | {md_value(c.target)} | {md_value(c.result)} | {esc(c.rule)} |"
-            for c in changed
-        ]
-        out.append("")
-    if retained:
-        out += [
-            f"{h} Retained ({len(retained)}): {target_env} keeps its value",
-            "",
-            f"| Path | {target_env} keeps | {source_env} has | Rule |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {md_path(c.path)} | {md_value(c.target)} | {md_value(c.source)} | {esc(c.rule)} |"
-            for c in retained
-        ]
-        out.append("")
-    if attention:
-        out += [
-            f"{h} ⚠️ Needs attention ({len(attention)})",
-            "",
-            f"| Path | {target_env} before | after promote | {source_env} has | Why |",
-            "|---|---|---|---|---|",
-        ]
-        out += [
-            f"| {md_path(c.path)} | {md_value(c.target)} | {md_value(c.result)} | "
-            f"{md_value(c.source)} | {esc(c.reason)} |"
-            for c in attention
-        ]
-        out.append("")
-    return out
+    """The pull request body, as a reviewer reads it: :func:`gitops_promote.prbody.body`."""
+    return prbody.body(source_env, target_env, services, branch)
 
 
 def diff_pr_body(message: str, diff: str, path: str) -> str:

@@ -377,7 +377,7 @@ def test_rollback_restores_bytes_as_a_new_version(harness: ActionHarness, gitops
     )
 
 
-def test_diff_reports_the_tables_in_the_summary(harness: ActionHarness, gitops: GitRepo) -> None:
+def test_diff_reports_the_pr_body_in_the_summary(harness: ActionHarness, gitops: GitRepo) -> None:
     before = gitops.head()
     run = run_action(
         harness, gitops, command="diff", service="api", **{"from": "staging", "to": "prod"}
@@ -393,10 +393,10 @@ def test_diff_reports_the_tables_in_the_summary(harness: ActionHarness, gitops: 
     assert "/replicas" in retained
     assert any("NEW_QUEUE" in p for p in attention)
     assert run.outputs["changed"] == "false"
-    table_rows = [ln for ln in run.summary.splitlines() if ln.startswith("|")]
-    assert table_rows, run.summary
-    assert "/image/image_uri" in run.summary
-    assert "NEW_QUEUE" in run.summary
+    assert run.summary.startswith("> **Preview** (`gitops-promote diff`): nothing was written")
+    assert "written (" not in run.summary and "Opened by" not in run.summary
+    assert "- `/image/image_uri`: " in run.summary
+    assert "NEW\\_QUEUE" in run.summary
     (warning,) = run.annotations("warning")
     assert warning.message.startswith("api /env/NEW_QUEUE: ")
 

@@ -88,8 +88,8 @@ def test_promote_pushes_the_branch_and_opens_one_labelled_pr(
     (pr,) = world.api.pulls(REPO)
     assert data["pr_url"] == pr["html_url"] and data["pr_number"] == pr["number"]
     assert pr["head"]["ref"] == BRANCH and pr["base"]["ref"] == "main"
-    assert pr["title"] == "Promote api from staging (v2) to prod"
-    assert "| `/image/image_uri` |" in pr["body"] and "NEW_QUEUE" in pr["body"]
+    assert pr["title"] == "Promote api to prod: 1.2.0 → 1.3.0 (⚠️ 1)"
+    assert "- `/image/image_uri`: " in pr["body"] and "NEW\\_QUEUE" in pr["body"]
     assert [label["name"] for label in pr["labels"]] == ["promotion"]
     world.no_token_anywhere(err, json.dumps(data))
     # One look at the remote branch (ls-remote) serves both the reuse check and the lease.
@@ -111,7 +111,7 @@ def test_rerun_updates_the_same_pr_and_never_opens_a_second(
     assert code == 0, err
     assert third["pr_number"] == first["pr_number"] and third["commit"] != first["commit"]
     (pr,) = world.api.pulls(REPO)
-    assert "api:1.4.0" in pr["body"] and pr["title"] == "Promote api from staging (v3) to prod"
+    assert "**`1.4.0`**" in pr["body"] and pr["title"] == "Promote api to prod: 1.2.0 → 1.4.0 (⚠️ 1)"
     assert world.remote_sha(BRANCH) == third["commit"]
 
 

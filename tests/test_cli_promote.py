@@ -72,8 +72,8 @@ def test_promote_commits_on_the_promotion_branch_without_touching_the_checkout(
     assert msg.splitlines()[0] == "promote(api): staging v2 -> prod"
     assert "Gitops-Promote-Kind: promote" in msg
     assert f"Gitops-Promote-Source: staging v2 {staging_sha}" in msg
-    assert data["pr_title"] == "Promote api from staging (v2) to prod"
-    assert "## Promote `api` from staging to prod" in data["pr_body"]
+    assert data["pr_title"] == "Promote api to prod: 1.2.0 → 1.3.0 (⚠️ 1)"
+    assert "## Promote `api` staging → prod" in data["pr_body"]
 
 
 def test_promote_is_idempotent(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,6 +109,7 @@ def test_promote_pr_body_file(
     repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = tmp_path / "pr.md"
+    title = tmp_path / "title.txt"
     code, out, _ = run(
         repo,
         "promote",
@@ -119,12 +120,16 @@ def test_promote_pr_body_file(
         "prod",
         "--pr-body-file",
         str(body),
+        "--pr-title-file",
+        str(title),
         capsys=capsys,
     )
-    assert code == 0 and str(body) in out
+    assert code == 0 and str(body) in out and str(title) in out
+    assert title.read_text() == "Promote api to prod: 1.2.0 → 1.3.0 (⚠️ 1)\n"
     text = body.read_text()
-    assert text.startswith("Promote api from staging (v2) to prod\n\n")
-    assert "| `/image/image_uri` |" in text and "NEW_QUEUE" in text
+    assert text.startswith("<!-- gitops-promote: staging->prod api -->\n## Promote `api`")
+    assert "- `/image/image_uri`: " in text and "NEW\\_QUEUE" in text
+    assert "--- pull request ---" not in out
 
 
 def test_promote_push_with_local_provider(

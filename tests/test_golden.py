@@ -40,19 +40,20 @@ def check_golden(name: str, text: str) -> None:
 
 def test_pr_body_staging_to_prod_inference(sample: Workspace) -> None:
     res = promotion.diff(sample, ["inference"], "staging", "prod")
-    assert res.title == "Promote inference from staging (v3) to prod"
+    assert res.title == "Promote inference to prod: 1.5.0 → 1.6.0 (⚠️ 1)"
     check_golden("pr_body_inference_staging_prod.md", res.body)
 
 
 def test_pr_body_for_several_services(sample: Workspace) -> None:
     res = promotion.diff(sample, [], "staging", "prod", all_services=True)
-    assert res.title == "Promote api, inference, worker from staging to prod"
+    assert res.title == "Promote to prod: api 2.3.0 → 2.4.0, inference 1.5.0 → 1.6.0 (⚠️ 1)"
     check_golden("pr_body_all_staging_prod.md", res.body)
 
 
 def test_pr_body_when_nothing_differs(sample: Workspace) -> None:
     res = promotion.diff(sample, ["worker"], "dev", "staging")
     assert not res.writes
+    assert res.title == "Promote worker to staging: nothing to change"
     check_golden("pr_body_worker_in_sync.md", res.body)
 
 

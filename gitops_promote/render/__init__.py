@@ -18,7 +18,7 @@ from .jsondata import (
     status_json,
     update_json,
 )
-from .markdown import check_md, history_md, rollback_md, status_md, update_md
+from .markdown import check_md, history_md, promotion_md, rollback_md, status_md, update_md
 from .text import (
     check_text,
     history_text,
@@ -37,6 +37,7 @@ __all__ = [
     "history_md",
     "history_text",
     "promotion_json",
+    "promotion_md",
     "promotion_text",
     "rollback_json",
     "rollback_md",

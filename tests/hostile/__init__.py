@@ -1,0 +1,1 @@
+"""Hostile-input and fault battery (issue 15)."""
