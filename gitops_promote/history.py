@@ -129,10 +129,8 @@ def all_versions(repo: GitRepository, ref: str, prefixes: Sequence[str]) -> dict
     The same rules as :func:`versions`: renames (the old path gone in the same commit) carry a
     file's history to its new path, copies never do.
     """
-    records = repo.paths_log(ref, prefixes)
-    return lineages(
-        (r.sha, r.date, r.author, r.email, r.message, r.changes) for r in reversed(records)
-    )
+    records = repo.paths_log(ref, prefixes)  # oldest first, made as they are read
+    return lineages((r.sha, r.date, r.author, r.email, r.message, r.changes) for r in records)
 
 
 _Commit = tuple[str, str, str, str, str, Sequence[Any]]

@@ -8,7 +8,7 @@ only), :func:`file_log` the one-path view with ``--follow``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import GitError, NotFoundError
@@ -100,25 +100,31 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
     ]
 
 
-def paths_log(gw: Gateway, ref: str, prefixes: Sequence[str]) -> list[LogRecord]:
+def paths_log(gw: Gateway, ref: str, prefixes: Sequence[str]) -> Iterator[LogRecord]:
     """Every commit reachable from ``ref`` that changed a path at or below one of ``prefixes``
-    (files or folders), newest first, from ONE ``git log`` pass.
+    (files or folders), OLDEST first, from ONE ``git log`` pass; the records are made as they
+    are read, so a caller that folds them never holds the whole history's records at once.
 
     Each record lists every such path the commit changed. Renames are detected (``-M``: the old
     path is gone in the same commit) between paths under the prefixes; copies never are. An
     empty ``prefixes`` means the whole tree.
     """
-    return _log(gw, ref, [norm_path(p, allow_root=True) or "." for p in prefixes], follow=False)
+    paths = [norm_path(p, allow_root=True) or "." for p in prefixes]
+    return iter_log(_run_log(gw, ref, paths, follow=False))
 
 
 def _log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[LogRecord]:
+    return parse_log(_run_log(gw, ref, paths, follow=follow))
+
+
+def _run_log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> bytes:
     if ref.startswith("-"):
         raise NotFoundError(f"unknown revision {ref!r}")
     res = gw.run(
         "-c",
         "log.showSignature=false",
         "log",
-        *(["--follow"] if follow else ["-M"]),
+        *(["--follow"] if follow else ["-M", "--reverse"]),
         "--date-order",
         "--no-abbrev",
         "--raw",
@@ -136,12 +142,12 @@ def _log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[L
         msg = one_line(res.stderr)
         if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
             if _unborn(gw, ref):
-                return []  # a branch without commits yet: no versions
+                return b""  # a branch without commits yet: no versions
             raise NotFoundError(f"unknown revision {ref!r}")
         if "does not have any commits" in msg:
-            return []
+            return b""
         raise GitError(f"git log failed: {msg}")
-    return parse_log(res.stdout)
+    return res.stdout
 
 
 def _unborn(gw: Gateway, ref: str) -> bool:
@@ -163,14 +169,19 @@ def _blob(sha: str) -> str | None:
 
 
 def parse_log(data: bytes) -> list[LogRecord]:
-    """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit.
+    """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit."""
+    return list(iter_log(data))
+
+
+def iter_log(data: bytes) -> Iterator[LogRecord]:
+    """The records of ``git log -z --raw`` output in :data:`LOG_FORMAT`, as they are parsed.
 
     The output is split at NULs once; a record starts at a token opening with the separator
     (0x1e), its six fields follow, then its changes: a ``:meta`` token and one path (two for
     a rename or copy). Fields are taken by position, so a message may hold any byte but NUL.
     """
-    records: list[LogRecord] = []
     toks = data.split(b"\0")
+    del data  # the caller's reference may be the last: the tokens are all that is needed
     n = len(toks)
     i = 0
     while i < n:
@@ -214,8 +225,7 @@ def parse_log(data: bytes) -> list[LogRecord]:
                 old_path, path = None, _path(toks[i + 1])
                 i += 2
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
-        records.append(LogRecord(sha, parents, date, author, email, message, tuple(changes)))
-    return records
+        yield LogRecord(sha, parents, date, author, email, message, tuple(changes))
 
 
 def _path(raw: bytes) -> str:

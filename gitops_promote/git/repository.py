@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import commit, log, read
@@ -80,8 +80,8 @@ class GitRepository:
         """Commits that touched ``path`` reachable from ``ref``, newest first (one ``git log``)."""
         return log.file_log(self.gateway, path, ref)
 
-    def paths_log(self, ref: str, prefixes: Sequence[str]) -> list[LogRecord]:
-        """Commits reachable from ``ref`` that changed paths under ``prefixes``, newest first,
+    def paths_log(self, ref: str, prefixes: Sequence[str]) -> Iterator[LogRecord]:
+        """Commits reachable from ``ref`` that changed paths under ``prefixes``, oldest first,
         each with every such path it changed (one ``git log`` pass, renames only)."""
         return log.paths_log(self.gateway, ref, prefixes)
 
