@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, interrupt, render, workflow
-from .demo import run_demo
+from . import __version__, interrupt, workflow
 from .errors import (
     EXIT_FAILED,
     EXIT_OK,
@@ -29,10 +30,11 @@ from .errors import (
     Interrupted,
     UsageError,
 )
-from .gates import CommitChecks
-from .provider import repository_from_remote
-from .publish import Publisher
-from .workspace import Workspace
+
+if TYPE_CHECKING:  # the commands import the core when they run, so --help stays fast
+    from .gates import CommitChecks
+    from .publish import Publisher
+    from .workspace import Workspace
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Options:
     quiet: bool
 
     def workspace(self) -> Workspace:
+        from .workspace import Workspace
+
         return Workspace.open(self.repo, self.config)
 
 
@@ -66,6 +70,28 @@ def _emit(
         workflow.report(command, data, markdown() if markdown else "")
 
 
+def _progress(opts: Options, label: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr (``status: 120/300``) while a command goes over many
+    services: only when stderr is a terminal, never with ``--output json``, ``-q`` or in CI."""
+    quiet = opts.output == "json" or opts.quiet
+    if quiet or os.environ.get("CI") or workflow.in_actions() or not sys.stderr.isatty():
+        return None
+    shown = {"at": 0.0, "drawn": False}
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total:
+            if shown["drawn"]:
+                click.echo("\r\x1b[2K", nl=False, err=True)  # clear the line
+            return
+        if total < 20 or now - shown["at"] < 0.1:
+            return
+        shown.update(at=now, drawn=True)
+        click.echo(f"\r{label}: {done}/{total} services", nl=False, err=True)
+
+    return show
+
+
 def _report_error(err: GitopsPromoteError) -> None:
     click.echo(f"error: {err}", err=True)
     if workflow.in_actions():
@@ -77,6 +103,7 @@ _GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 _COMMAND_WITH_VALUE = (
     "--env", "--set", "--set-string", "--patch", "--to", "--from", "--message", "-m",
     "--version", "--provider", "--token", "--pr-body-file", "--pr-title-file", "--dir",
+    "--service",
 )  # fmt: skip
 
 
@@ -223,6 +250,8 @@ def _publisher(
 ) -> Publisher:
     """Pick the pull-request provider and push credentials (token never printed or stored)."""
     from .git import PushAuth
+    from .provider import repository_from_remote
+    from .publish import Publisher
 
     token = token or os.environ.get("GITHUB_TOKEN") or None
     if token and workflow.in_actions():
@@ -314,7 +343,7 @@ def _version_write_options(func: F) -> F:
 @click.pass_obj
 def history(opts: Options, service: str, env: str) -> int:
     """Versions of a spec, newest first."""
-    from . import versioning
+    from . import render, versioning
 
     res = versioning.history(opts.workspace(), service, env)
     data = render.history_json(res)
@@ -330,7 +359,7 @@ def history(opts: Options, service: str, env: str) -> int:
 @click.pass_obj
 def show(opts: Options, service: str, env: str, version: str | None, file: str | None) -> int:
     """The exact bytes of a spec at a version."""
-    from . import versioning
+    from . import render, versioning
 
     res = versioning.show(opts.workspace(), service, env, version, file)
     if opts.output == "json":
@@ -397,6 +426,7 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
+    from . import render
     from .patching import read_patch
     from .update import update as update_spec
 
@@ -444,6 +474,7 @@ def rollback(
     token: str | None,
 ) -> int:
     """Write a new commit restoring an old version byte for byte."""
+    from . import render
     from .rollback import rollback as roll_back
 
     ws = opts.workspace()
@@ -474,9 +505,16 @@ def diff(
     opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
 ) -> int:
     """What a promote would do; writes nothing."""
-    from . import promotion
+    from . import promotion, render
 
-    res = promotion.diff(opts.workspace(), services, source, target, all_services=all_services)
+    res = promotion.diff(
+        opts.workspace(),
+        services,
+        source,
+        target,
+        all_services=all_services,
+        progress=_progress(opts, "diff"),
+    )
     text = render.promotion_text(res, full=opts.verbose > 0)
     _emit(opts, "diff", render.promotion_json(res), text, lambda: render.promotion_md(res, "diff"))
     return EXIT_OK
@@ -530,7 +568,7 @@ def promote(
     --all (or several services) it is skipped and listed as held. Gates of the promotion
     (soak, checks) must be open. --force goes through both.
     """
-    from . import promotion
+    from . import promotion, render
 
     if pr_body_file:
         check_output_file("--pr-body-file", pr_body_file)
@@ -547,6 +585,7 @@ def promote(
         publisher=publisher,
         force=force,
         checks=_checks_reader(publisher),
+        progress=_progress(opts, "promote"),
     )
     data = render.promotion_json(res)
     data["pr_title"] = res.title
@@ -568,14 +607,25 @@ def promote(
 
 
 @cli.command(short_help="Services x environments: version, image, drift.")
+@click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment.")
+@click.option(
+    "--service", "services", multiple=True, metavar="GLOB", help="Only services matching GLOB."
+)
 @click.pass_obj
-def status(opts: Options) -> int:
-    """Services x environments: version, image, and drift along each promotion."""
-    from . import overview
+def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> int:
+    """Services x environments: version, image, commit and age, and how each promotion stands
+    (to change, kept by the rules, changed in the target after the source)."""
+    from . import overview, render
 
-    res = overview.status(opts.workspace())
+    res = overview.status(opts.workspace(), envs, services, progress=_progress(opts, "status"))
     data = render.status_json(res)
-    _emit(opts, "status", data, render.status_text(res), lambda: render.status_md(res))
+    tty = sys.stdout.isatty()
+    text = render.status_text(
+        res,
+        width=shutil.get_terminal_size().columns if tty else None,
+        colour=tty and not os.environ.get("NO_COLOR"),
+    )
+    _emit(opts, "status", data, text, lambda: render.status_md(res))
     return EXIT_OK
 
 
@@ -583,9 +633,9 @@ def status(opts: Options) -> int:
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
-    from . import overview
+    from . import overview, render
 
-    res = overview.check(opts.workspace())
+    res = overview.check(opts.workspace(), progress=_progress(opts, "check"))
     if workflow.in_actions():
         for p in res.problems:
             workflow.emit_annotation("error", p.message, file=p.file, line=p.line)
@@ -601,4 +651,6 @@ def check(opts: Options) -> int:
 @click.pass_obj
 def demo(opts: Options, keep: bool, directory: str | None) -> int:
     """The whole flow on a temporary copy of the bundled sample repository."""
+    from .demo import run_demo
+
     return run_demo(click.echo, main, keep=keep, directory=directory)

@@ -1,24 +1,22 @@
 """Versions of a spec: the commits that changed its content, numbered oldest first.
 
-One ``git log --follow`` pass (see :meth:`GitRepository.file_log`) gives every commit touching the
-file; this module decides which of them are versions and of which kind:
-
-- a commit that changes the file's content is a version (``v1`` is the one that created it);
-- a pure rename (same content at a new path) or a mode change is not a version, but the path of
-  later versions follows the rename;
-- a commit deleting the file ends its history; if the path is created again, numbering continues;
-- the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit that
-  created the file and ``update`` for any other change.
+One ``git log`` gives every commit touching the files: :func:`versions` of one spec from a
+``git log --follow`` of its path, :func:`all_versions` of every spec under some paths (the
+environments' folders) from one pass over them; :func:`lineages` decides, for both, which commits
+are versions and of which kind. History follows renames (the old path is gone in the same
+commit), never copies (SPEC section 1).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from .errors import NotFoundError, UsageError
 from .git import GitRepository
+from .git.paths import norm_path
 
 KINDS = ("create", "update", "rollback", "promote")
 KIND_TRAILER = "Gitops-Promote-Kind"
@@ -109,38 +107,141 @@ def _trailer(trailers: dict[str, str], key: str) -> str | None:
 def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]:
     """Every version of ``path`` reachable from ``ref``, OLDEST FIRST (``v1`` first).
 
-    Runs a single ``git log``. An unknown ``ref`` raises NotFoundError; a path that never existed
-    gives an empty list.
+    Runs a single ``git log --follow``, and follows renames only: where git followed the file
+    back to a copy of another file (its status is ``C``: the other file stayed), the history
+    before that copy belongs to the other file, and the copy is ``v1``. An unknown ``ref`` raises
+    NotFoundError; a path that never existed gives an empty list.
     """
     changes = repo.file_log(path, ref)
-    result: list[Version] = []
-    for change in reversed(changes):
-        if change.blob is None:
-            continue  # deleted: the history ends here (or resumes when the file comes back)
-        if change.old_blob == change.blob:
-            continue  # a pure rename or mode change: same content, not a new version
-        message = change.message.rstrip("\n")
-        trailers = parse_trailers(message)
-        kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
-        if kind not in KINDS:
-            kind = "create" if change.old_blob is None else "update"
-        result.append(
-            Version(
-                number=len(result) + 1,
-                sha=change.sha,
-                date=change.date,
-                author=change.author,
-                email=change.email,
-                subject=message.split("\n", 1)[0],
-                message=message,
-                kind=kind,
-                path=change.path,
-                blob=change.blob,
-                trailers=trailers,
-                committed=change.committed or change.date,
-            )
-        )
-    return result
+    for i, change in enumerate(changes):
+        if change.status == "C":
+            changes = changes[: i + 1]
+            break
+    lines = lineages(
+        ((c.sha, c.date, c.author, c.email, c.message, (c,)) for c in reversed(changes)),
+        deleted=True,
+    )
+    return list(lines.get(norm_path(path), ()))
+
+
+def all_versions(repo: GitRepository, ref: str, prefixes: Sequence[str]) -> dict[str, Versions]:
+    """The versions of every file at or below ``prefixes`` at ``ref``, from ONE ``git log``
+    pass: current path -> versions, oldest first (files that no longer exist are left out).
+
+    The same rules as :func:`versions`: renames (the old path gone in the same commit) carry a
+    file's history to its new path, copies never do.
+    """
+    records = repo.paths_log(ref, prefixes)  # oldest first, made as they are read
+    return lineages((r.sha, r.date, r.author, r.email, r.message, r.changes) for r in records)
+
+
+_Commit = tuple[str, str, str, str, str, Sequence[Any]]
+# what a version is made of: (sha, date, author, email, message, created, path, blob)
+_Raw = tuple[str, str, str, str, str, bool, str, str]
+
+
+class Versions(Sequence[Version]):
+    """The versions of one spec, oldest first; each :class:`Version` (its message's trailers
+    parsed) is made when it is first asked for, so a pass over thousands of commits pays only
+    for the versions a command looks at."""
+
+    def __init__(self, raw: list[_Raw]) -> None:
+        self._raw = raw
+        self._made: dict[int, Version] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Version: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Version]: ...
+
+    def __getitem__(self, index: int | slice) -> Version | list[Version]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        n = index + len(self._raw) if index < 0 else index
+        if not 0 <= n < len(self._raw):
+            raise IndexError(index)
+        if n not in self._made:
+            self._made[n] = _version(n + 1, self._raw[n])
+        return self._made[n]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Versions({list(self)!r})"
+
+
+def _version(number: int, raw: _Raw) -> Version:
+    sha, date, author, email, message, created, path, blob = raw
+    text = message.rstrip("\n")
+    trailers = parse_trailers(text)
+    kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
+    if kind not in KINDS:
+        kind = "create" if created else "update"
+    return Version(
+        number=number,
+        sha=sha,
+        date=date,
+        author=author,
+        email=email,
+        subject=text.split("\n", 1)[0],
+        message=text,
+        kind=kind,
+        path=path,
+        blob=blob,
+        trailers=trailers,
+    )
+
+
+def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, Versions]:
+    """Versions per current path from commits OLDEST FIRST, each (sha, date, author, email,
+    message, changes) where a change has ``status``, ``old_path``, ``path``, ``old_blob`` and
+    ``blob`` (a :class:`~gitops_promote.git.log.PathChange`).
+
+    - a change of content is a version; ``v1`` is the one that created the file;
+    - a rename (``R``) moves the history to the new path; a pure rename or a mode change is not
+      a version;
+    - a copy (``C``) starts a new history, like a new file;
+    - a delete ends the path's history (``deleted``: its versions are still given); if the
+      path is created again, numbering continues;
+    - the kind comes from the ``Gitops-Promote-Kind:`` trailer, else ``create`` for a commit
+      that created the file and ``update`` for any other change.
+    """
+    live: dict[str, list[_Raw]] = {}
+    gone: dict[str, list[_Raw]] = {}
+    for sha, date, author, email, message, changes in commits:
+        if len(changes) > 1:
+            # deletes and renames first: a path renamed away may be created again in the commit
+            changes = sorted(changes, key=lambda c: c.status not in ("D", "R"))
+        for change in changes:
+            status = change.status
+            path = change.path
+            if status == "D":
+                gone[path] = live.pop(path, [])
+                continue
+            old = change.old_path if status == "R" else path
+            line = live.pop(old) if old in live else gone.pop(old, [])
+            if status == "R":
+                gone[old] = []
+            live[path] = line
+            blob = change.blob
+            if blob is None or (change.old_blob == blob and status != "C"):
+                continue  # a pure rename or mode change: same content, not a new version
+            if line and line[-1][0] == sha:
+                continue  # one commit is one version, even when it shows twice (a merge)
+            created = status in ("A", "C") or change.old_blob is None
+            line.append((sha, date, author, email, message, created, path, blob))
+    found = {path: Versions(line) for path, line in gone.items() if line} if deleted else {}
+    found.update((path, Versions(line)) for path, line in live.items() if line)
+    return found
 
 
 def resolve_version(versions: Sequence[Version], spec: str) -> Version:

@@ -3,10 +3,12 @@ env-var consistency between environments)."""
 
 from __future__ import annotations
 
+import datetime
+import fnmatch
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +16,7 @@ from .dirspec import folder_versions, plan_folder
 from .envvars import env_items
 from .errors import GitopsPromoteError, RefusedError, UsageError
 from .gates import GateResult, closed, evaluate, parse_date
-from .history import Version, versions
+from .history import Version
 from .holds import Hold, find_hold
 from .layout import env_patterns
 from .plan import plan_promotion
@@ -22,7 +24,10 @@ from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
 from .specfiles import Files, check_entries, is_yaml, symlink_problem, symlinks
-from .workspace import Workspace, parse_spec
+from .versioning import env_versions
+from .workspace import Workspace, parse_spec, spec_data
+from .yamldoc import load_documents
+from .yamldoc.plain import same
 
 if TYPE_CHECKING:
     from .yamldoc import YamlDoc
@@ -135,25 +140,52 @@ def _report_labels(doc: Any, at: tuple[Segment, ...]) -> list[Segment]:
 
 # -- status -------------------------------------------------------------------------------------
 
+Progress = Callable[[int, int], None]  # (services done, services in all)
+
 
 @dataclass(frozen=True)
 class Cell:
+    """One service in one environment: its current version, image and commit.
+
+    ``hold``: the current version is a rollback (SPEC section 9), so promote leaves it alone.
+    """
+
     version: str | None
     image: str | None
     sha: str | None
     error: str | None = None
-    hold: Hold | None = None  # the current version is a rollback: promote leaves it alone
+    date: str | None = None
+    kind: str | None = None
+    hold: Hold | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.hold is not None
 
 
 @dataclass(frozen=True)
 class Drift:
+    """One promotion pair of one service: what a promote would do, under the rules.
+
+    ``pending`` differences a promote would write (``attention`` of them flagged for a
+    reviewer); ``kept`` differences the rules keep as they are in the target (retained paths,
+    flagged values left alone). ``newer``: the target's current version is a change of its own
+    (not a promote) made after the source's current version.
+    """
+
     source: str
     target: str
-    pending: int  # differences a promote would write
+    pending: int
     attention: int
     error: str | None = None
+    kept: int = 0
+    newer: bool = False
     #: the promotion's gates that are still closed for the source's current version
     gates: tuple[GateResult, ...] = ()
+
+    @property
+    def in_sync(self) -> bool:
+        return self.error is None and self.pending == 0 and self.kept == 0
 
 
 @dataclass(frozen=True)
@@ -169,82 +201,155 @@ class StatusResult:
     services: list[ServiceStatus]
 
 
-def status(ws: Workspace, now: datetime | None = None) -> StatusResult:
-    """One batch read per environment, one parse per spec, one ``git log`` per spec.
-
-    ``now`` is the clock of the soak gates (default: the current time).
-    """
-    envs = list(ws.config.env_names)
-    docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
-    folders: dict[tuple[str, str], tuple[str, Files] | GitopsPromoteError] = {}
-    cells: dict[tuple[str, str], Cell] = {}
-    current: dict[tuple[str, str], Version] = {}
+def _selected_envs(ws: Workspace, envs: Sequence[str]) -> list[str]:
+    names = list(ws.config.env_names)
     for env in envs:
-        environment = ws.config.env(env)
-        commit = ws.branch_tip(ws.base_branch(environment))
-        by_service = ws.found(env).paths
-        contents = ws.repo.read_files(commit, list(by_service.values()))
-        for service, path in by_service.items():
-            content = contents.get(path)
-            if content is None:
-                if path not in ws.tree(commit):  # a directory spec
-                    cells[(env, service)], folders[(env, service)] = _folder_cell(ws, service, env)
-                continue
-            found = versions(ws.repo, path, commit)
-            last = found[-1] if found else None
-            if last is not None:
-                current[(env, service)] = last
-            hold = find_hold(env, service, found) if ws.config.holds else None
-            image = error = None
-            try:
-                parsed = parse_spec(content, path, ws.config).documents()
-                docs[(env, service)] = parsed
-                image = image_of(parsed, ws.config.rules_for(path, parsed))
-            except GitopsPromoteError as exc:
-                docs[(env, service)] = exc
-                error = str(exc)
-            cells[(env, service)] = Cell(
-                last.label if last else None, image, last.sha if last else None, error, hold
+        ws.config.env(env)  # an unknown environment is bad usage
+    return [e for e in names if e in envs] if envs else names
+
+
+def status(
+    ws: Workspace,
+    envs: Sequence[str] = (),
+    services: Sequence[str] = (),
+    progress: Progress | None = None,
+    now: datetime.datetime | None = None,
+) -> StatusResult:
+    """Services x environments, from one tree listing, one ``git log`` pass and one blob read
+    per base branch: never a git process per spec. ``envs`` and ``services`` (globs) filter;
+    ``now`` is the clock of the soak gates (default: the current time). A directory spec is
+    read through its own folder log."""
+    names = _selected_envs(ws, envs)
+    contents = ws.read_specs(names)
+    wanted = _glob_filter(services)
+    # The log pass runs in git while this process reads and plans the specs (2 cores or more).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending_history = pool.submit(env_versions, ws, names)
+        docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
+        images: dict[tuple[str, str], str | None] = {}
+        folders: dict[tuple[str, str], tuple[str, Files] | GitopsPromoteError] = {}
+        folder_cells: dict[tuple[str, str], Cell] = {}
+        for env in names:
+            paths = ws.found(env).paths
+            commit = ws.branch_tip(ws.layout(env).branch)
+            for service, content in contents[env].items():
+                if not wanted(service):
+                    continue
+                path = paths[service]
+                if content is None:
+                    if path not in ws.tree(commit):  # a directory spec
+                        key = (env, service)
+                        folder_cells[key], folders[key] = _folder_cell(ws, service, env)
+                    continue
+                try:
+                    parsed = spec_data(content, path, ws.config)
+                    docs[(env, service)] = parsed
+                    images[(env, service)] = image_of(parsed, ws.config.rules_for(path, parsed))
+                except GitopsPromoteError as exc:
+                    docs[(env, service)] = exc
+        if not docs and not folders and not services:
+            raise RefusedError(
+                f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}"
             )
+        pairs = [(a, b) for a, b in ws.config.promotions if a in names and b in names]
+        all_services = sorted({s for _, s in docs} | {s for _, s in folders})
+        plans: dict[tuple[str, str, str], Drift] = {}
+        for done, service in enumerate(all_services):
+            if progress is not None:
+                progress(done, len(all_services))
+            for src, dst in pairs:
+                if (src, service) in folders and (dst, service) in folders:
+                    fa, fb = folders[(src, service)], folders[(dst, service)]
+                    plans[(service, src, dst)] = _folder_drift(ws, fa, fb, (src, dst))
+                    continue
+                a, b = docs.get((src, service)), docs.get((dst, service))
+                if a is not None and b is not None:
+                    plans[(service, src, dst)] = _drift(ws, src, dst, a, b)
+        history = pending_history.result()
+    if progress is not None:
+        progress(len(all_services), len(all_services))
+    cells: dict[tuple[str, str], Cell] = dict(folder_cells)
+    current: dict[tuple[str, str], Version] = {}
+    for (env, service), read in docs.items():
+        found = history[env].get(service) or []
+        last = found[-1] if found else None
+        if last is not None:
+            current[(env, service)] = last
+        cells[(env, service)] = Cell(
+            last.label if last else None,
+            images.get((env, service)),
+            last.sha if last else None,
+            str(read) if isinstance(read, GitopsPromoteError) else None,
+            last.date if last else None,
+            last.kind if last else None,
+            find_hold(env, service, found) if ws.config.holds and found else None,
+        )
     rows = []
-    for service in sorted({s for _, s in cells}):
-        drift = []
-        for src, dst in ws.config.promotions:
-            if (src, service) in folders and (dst, service) in folders:
-                drift.append(_folder_drift(ws, folders[(src, service)], folders[(dst, service)],
-                                           (src, dst)))  # fmt: skip
-                continue
-            a, b = docs.get((src, service)), docs.get((dst, service))
-            if a is None or b is None:
-                continue
-            if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
-                bad = a if isinstance(a, GitopsPromoteError) else b
-                drift.append(Drift(src, dst, 0, 0, str(bad)))
-                continue
-            try:
-                plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
-                applied = sum(1 for c in plan.changes if c.applied)
-                shut = _closed_gates(ws, src, dst, current.get((src, service)), applied, now)
-                drift.append(Drift(src, dst, applied, len(plan.attention), None, shut))
-            except GitopsPromoteError as exc:  # added: fail refuses; status still reports
-                drift.append(Drift(src, dst, 0, 0, str(exc)))
-        row = {env: cells.get((env, service)) for env in envs}
+    for service in all_services:
+        drift = [
+            replace(
+                d,
+                newer=_newer(cells[(d.source, service)], cells[(d.target, service)]),
+                gates=_closed_gates(ws, d, current.get((d.source, service)), now),
+            )
+            for (s, _, _), d in plans.items()
+            if s == service
+        ]
+        row = {env: cells.get((env, service)) for env in names}
         rows.append(ServiceStatus(service, row, drift))
-    if not cells:
-        raise RefusedError(f"no environment of {ws.config.file} matches any spec: {_no_spec(ws)}")
-    return StatusResult(envs, rows)
+    return StatusResult(names, rows)
+
+
+def _newer(source: Cell, target: Cell) -> bool:
+    """The target's current version is a change of its own made after the source's."""
+    return bool(
+        target.date
+        and source.date
+        and target.kind != "promote"
+        and _when(target.date) > _when(source.date)
+    )
+
+
+def _drift(
+    ws: Workspace,
+    src: str,
+    dst: str,
+    a: list[Any] | GitopsPromoteError,
+    b: list[Any] | GitopsPromoteError,
+) -> Drift:
+    if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
+        bad = a if isinstance(a, GitopsPromoteError) else b
+        return Drift(src, dst, 0, 0, str(bad))
+    if same(a, b):
+        return Drift(src, dst, 0, 0)  # nothing differs: nothing to plan
+    try:
+        plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
+    except GitopsPromoteError as exc:  # added: fail refuses; status still reports
+        return Drift(src, dst, 0, 0, str(exc))
+    applied = sum(1 for c in plan.changes if c.applied)
+    return Drift(src, dst, applied, len(plan.attention), None, len(plan.changes) - applied)
+
+
+def _when(date: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(date.replace("Z", "+00:00"))
+
+
+def _glob_filter(globs: Sequence[str]) -> Callable[[str], bool]:
+    if not globs:
+        return lambda _: True
+    return lambda name: any(fnmatch.fnmatchcase(name, g) for g in globs)
 
 
 def _closed_gates(
-    ws: Workspace, src: str, dst: str, source: Version | None, pending: int, now: datetime | None
+    ws: Workspace, d: Drift, source: Version | None, now: datetime.datetime | None
 ) -> tuple[GateResult, ...]:
-    """The gates of ``src -> dst`` still closed for a pending promotion (checks are not read
-    here: without GitHub they show as unknown)."""
-    gates = ws.config.gates_for(src, dst)
-    if not gates or not pending or source is None:
+    """The gates of a pending promotion still closed (checks are not read here: without
+    GitHub they show as unknown)."""
+    gates = ws.config.gates_for(d.source, d.target)
+    if not gates or not d.pending or source is None:
         return ()
     since = parse_date(source.committed or source.date) if gates.soak is not None else None
-    moment = now if now is not None else datetime.now(timezone.utc)
+    moment = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
     return closed(evaluate(gates, since=since, now=moment))
 
 
@@ -286,6 +391,32 @@ def _folder_drift(
     return Drift(src, dst, sum(1 for c in plan.changes if c.applied), len(plan.attention))
 
 
+def _working_folder(ws: Workspace, rel: str) -> Files:
+    """The files below a directory spec in the work tree (symlinks refused, as in git)."""
+    root = ws.root / rel
+    modes: dict[str, str] = {}
+    for top, dirs, names in os.walk(root):
+        for name in [*names, *(d for d in dirs if (Path(top) / d).is_symlink())]:
+            path = Path(top) / name
+            modes[path.relative_to(root).as_posix()] = "120000" if path.is_symlink() else "100644"
+    names = check_entries(rel, modes, "the work tree")
+    links = symlinks(modes)
+    if links:
+        target = os.readlink(root / links[0]).encode("utf-8", "surrogateescape")
+        raise UsageError(symlink_problem(f"{rel}/{links[0]}", target, "the work tree"))
+    return {name: (root / name).read_bytes() for name in names}
+
+
+def _parse_folder(
+    env: str, service: str, rel: str, files: Files, specs: dict[tuple[str, str, str], _Spec]
+) -> None:
+    """Read the YAML files of a directory spec, one entry each (binary files are skipped)."""
+    for name, data in files.items():
+        if is_yaml(name, data):
+            path = f"{rel}/{name}"
+            specs[(env, service, name)] = _Spec(path, data, load_documents(data, path))
+
+
 def _no_spec(ws: Workspace) -> str:
     return "; ".join(f"{e.name}: {', '.join(env_patterns(e))}" for e in ws.config.environments)
 
@@ -312,31 +443,41 @@ class CheckResult:
         return not self.problems
 
 
+@dataclass
+class _Spec:
+    """A spec read for ``check``: its plain data, and its positions only when a problem needs
+    a line number (the full parser runs for those files alone)."""
+
+    filename: str
+    content: bytes
+    docs: list[Any]
+    _parsed: YamlDoc | None = None
+
+    def line_of(self, doc: int, path: tuple[Segment, ...]) -> int | None:
+        if self._parsed is None:
+            self._parsed = parse_spec(self.content, self.filename)
+        return self._parsed.line_of(doc, path)
+
+
 def _read_working_specs(
-    ws: Workspace, problems: list[Problem]
-) -> tuple[dict[tuple[str, str, str], YamlDoc], int]:
-    """Parse every spec in the working tree; record the files that do not parse. Keys are
-    (environment, service, file of a directory spec or "")."""
-    specs: dict[tuple[str, str, str], YamlDoc] = {}
+    ws: Workspace, problems: list[Problem], progress: Progress | None = None
+) -> tuple[dict[tuple[str, str, str], _Spec], int]:
+    """Read every spec (the working tree's, or a base branch's through one batch read); record
+    the files that do not parse. Keys are (environment, service, file of a directory spec or
+    "")."""
+    specs: dict[tuple[str, str, str], _Spec] = {}
     count = 0
+    committed = [e.name for e in ws.config.environments if ws.working_files(e.name) is None]
+    contents = ws.read_specs(committed)
+    # (env, service, path, content read from a branch, or None: read the working tree)
+    todo: list[tuple[str, str, str, bytes | None, bool]] = []
     for env in ws.config.environments:
         working = ws.working_files(env.name)
         if working is None:  # another branch: read its committed specs
-            commit = ws.branch_tip(ws.base_branch(env))
             paths = ws.found(env.name).paths
-            contents = ws.repo.read_files(commit, list(paths.values()))
-            for service, rel in paths.items():
-                count += 1
-                try:
-                    if contents[rel] is None and rel not in ws.tree(commit):
-                        folder = ws.spec(service, env.name).require_files()
-                        _parse_folder(env.name, service, rel, folder, specs)
-                        continue
-                    specs[(env.name, service, "")] = parse_spec(
-                        contents[rel] or b"", rel, ws.config
-                    )
-                except GitopsPromoteError as exc:
-                    problems.append(Problem(exc.file or rel, exc.line, exc.message))
+            todo += [
+                (env.name, svc, rel, contents[env.name][svc], True) for svc, rel in paths.items()
+            ]
             continue
         if env.path and not (ws.root / env.path).is_dir():
             missing = "is not a folder" if (ws.root / env.path).exists() else "does not exist"
@@ -344,19 +485,27 @@ def _read_working_specs(
                 Problem(ws.config.file, None, f"environment {env.name!r}: {env.path}/ {missing}")
             )
             continue
-        for service, rel in sorted(working.items()):
-            count += 1
-            try:
+        todo += [(env.name, svc, rel, None, False) for svc, rel in sorted(working.items())]
+    for done, (env_name, service, rel, content, from_branch) in enumerate(todo):
+        if progress is not None and done % 50 == 0:
+            progress(done, len(todo))
+        count += 1
+        try:
+            if from_branch and content is None:  # a directory spec on its branch
+                folder = ws.spec(service, env_name).require_files()
+                _parse_folder(env_name, service, rel, folder, specs)
+                continue
+            if content is None:
                 ws.repo.safe_path(rel)
                 if (ws.root / rel).is_dir():
-                    folder = _working_folder(ws, rel)
-                    _parse_folder(env.name, service, rel, folder, specs)
+                    _parse_folder(env_name, service, rel, _working_folder(ws, rel), specs)
                     continue
-                specs[(env.name, service, "")] = parse_spec(
-                    (ws.root / rel).read_bytes(), rel, ws.config
-                )
-            except GitopsPromoteError as exc:
-                problems.append(Problem(exc.file or rel, exc.line, exc.message))
+                content = (ws.root / rel).read_bytes()
+            specs[(env_name, service, "")] = _Spec(rel, content, spec_data(content, rel, ws.config))
+        except GitopsPromoteError as exc:
+            problems.append(Problem(exc.file or rel, exc.line, exc.message))
+    if progress is not None:
+        progress(len(todo), len(todo))
     if count == 0 and not problems:
         problems.append(
             Problem(ws.config.file, None, f"the config matches no spec at all ({_no_spec(ws)})")
@@ -364,43 +513,18 @@ def _read_working_specs(
     return specs, count
 
 
-def _working_folder(ws: Workspace, rel: str) -> Files:
-    """The files below a directory spec in the work tree (symlinks refused, as in git)."""
-    root = ws.root / rel
-    modes: dict[str, str] = {}
-    for top, dirs, names in os.walk(root):
-        for name in [*names, *(d for d in dirs if (Path(top) / d).is_symlink())]:
-            path = Path(top) / name
-            modes[path.relative_to(root).as_posix()] = "120000" if path.is_symlink() else "100644"
-    names = check_entries(rel, modes, "the work tree")
-    links = symlinks(modes)
-    if links:
-        target = os.readlink(root / links[0]).encode("utf-8", "surrogateescape")
-        raise UsageError(symlink_problem(f"{rel}/{links[0]}", target, "the work tree"))
-    return {name: (root / name).read_bytes() for name in names}
-
-
-def _parse_folder(
-    env: str, service: str, rel: str, files: Files, specs: dict[tuple[str, str, str], YamlDoc]
-) -> None:
-    """Parse the YAML files of a directory spec, one entry each (binary files are skipped)."""
-    for name, data in files.items():
-        if is_yaml(name, data):
-            specs[(env, service, name)] = parse_spec(data, f"{rel}/{name}")
-
-
-def check(ws: Workspace) -> CheckResult:
+def check(ws: Workspace, progress: Progress | None = None) -> CheckResult:
     """Config, every spec, and env vars set lower down but missing higher up (SPEC 3, rule 4)."""
     problems: list[Problem] = []
-    specs, count = _read_working_specs(ws, problems)
+    specs, count = _read_working_specs(ws, problems, progress)
     rules = ws.config.rules
     for src, dst in ws.config.promotions:
         for (env, service, file), src_doc in sorted(specs.items()):
             if env != src or (dst, service, file) not in specs:
                 continue
             dst_doc = specs[(dst, service, file)]
-            src_keys = env_keys(src_doc.documents(), rules)
-            dst_keys = env_keys(dst_doc.documents(), rules)
+            src_keys = env_keys(src_doc.docs, rules)
+            dst_keys = env_keys(dst_doc.docs, rules)
             for key in src_keys:
                 if key in dst_keys:
                     continue
@@ -421,13 +545,13 @@ def check(ws: Workspace) -> CheckResult:
 
 
 def _env_line(
-    doc: YamlDoc, keys: dict[str, tuple[int, tuple[Segment, ...]]], rules: RuleSet
+    doc: _Spec, keys: dict[str, tuple[int, tuple[Segment, ...]]], rules: RuleSet
 ) -> int | None:
     """Where a missing key would go: the env block's line, else the first line."""
     if keys:
         d, path = next(iter(keys.values()))
         return doc.line_of(d, path[:-1]) or doc.line_of(d, path)
     if rules.env_vars is not None:
-        for d, at, _ in expand(doc.documents(), rules.env_vars.path):
+        for d, at, _ in expand(doc.docs, rules.env_vars.path):
             return doc.line_of(d, at)
     return 1

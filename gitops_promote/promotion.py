@@ -9,7 +9,9 @@ the promotion's gates (``soak``, ``checks``) must be open for every service that
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -18,7 +20,7 @@ from . import messages
 from .apply import apply_plan
 from .data import MISSING
 from .dirspec import folder_versions, plan_folder
-from .errors import GitopsPromoteError, RefusedError, UsageError
+from .errors import GitopsPromoteError, NotFoundError, RefusedError, UsageError
 from .gates import CHECKS, CommitChecks, GateResult, Gates, closed, evaluate, parse_date, refusal
 from .history import Version, versions
 from .holds import Hold, find_hold
@@ -27,7 +29,9 @@ from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
+from .versioning import env_versions
 from .workspace import SpecRef, Workspace, parse_spec
+from .yamldoc import load_documents
 
 #: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
 #: provider's ``commit_checks`` for the promotion's repository.
@@ -45,7 +49,8 @@ class ServicePromotion:
     target_version: Version | None
     plan: Plan
     old_bytes: bytes | None  # None: the target environment has no spec yet
-    new_bytes: bytes
+    #: the target's new bytes, or the edit that makes them (run when first needed)
+    edited: bytes | Callable[[], bytes]
     #: the target's hold: its current version is a rollback (None with ``holds: false``)
     hold: Hold | None = None
     #: the promotion's gates evaluated for the source version (when the service would change)
@@ -57,11 +62,21 @@ class ServicePromotion:
     #: a directory spec: the files the promote writes (relative name -> new bytes)
     files: dict[str, bytes] | None = None
 
+    @functools.cached_property
+    def new_bytes(self) -> bytes:
+        """The target file after the promote. The editor runs when this is first asked for
+        (a commit, a diff of the file), not for planning: ``--dry-run`` over hundreds of
+        services plans each in a few milliseconds."""
+        return self.edited if isinstance(self.edited, bytes) else self.edited()
+
     @property
     def writes(self) -> bool:
         if self.files is not None:
             return bool(self.files)
-        return self.old_bytes != self.new_bytes
+        if isinstance(self.edited, bytes) or "new_bytes" in self.__dict__:
+            return self.old_bytes != self.new_bytes
+        # a plan that writes changes the data, so the edited file always differs
+        return self.old_bytes is None or self.plan.has_writes
 
     @property
     def changes(self) -> dict[str, bytes | None]:
@@ -118,56 +133,103 @@ def _new_service_plan(source_docs: list[Any], source_env: str, target_env: str) 
     return Plan(changes=(change,), result=list(source_docs))
 
 
-def plan_service(ws: Workspace, service: str, source_env: str, target_env: str) -> ServicePromotion:
+History = dict[str, dict[str, Sequence[Version]]]  # env -> service -> versions
+#: the versions of a plan made before its versions are known (see :func:`with_versions`)
+_LATER = Version(0, "", "", "", "", "", "", "", "", "")
+
+
+def with_versions(ws: Workspace, sp: ServicePromotion, history: History | None) -> ServicePromotion:
+    """``sp`` with the current versions of its source and target: from ``history`` (one pass
+    for many services, :func:`env_versions`), else from the two specs' own logs."""
+
+    if sp.files is not None or sp.source.directory:
+        return sp  # a directory spec's versions come with its plan (one log of its folder)
+
+    def found(spec: SpecRef) -> Sequence[Version]:
+        if history is not None:
+            return history[spec.env.name].get(sp.service) or []
+        if spec.content is None:
+            return []
+        return versions(ws.repo, spec.path, spec.commit)
+
+    src, tgt = found(sp.source), found(sp.target)
+    if not src:
+        raise NotFoundError(f"{sp.source.path} has no history on branch {sp.source.branch}")
+    hold = find_hold(sp.target.env.name, sp.service, tgt) if ws.config.holds and tgt else None
+    return replace(sp, source_version=src[-1], target_version=tgt[-1] if tgt else None, hold=hold)
+
+
+def plan_service(
+    ws: Workspace,
+    service: str,
+    source_env: str,
+    target_env: str,
+    history: History | None = None,
+    *,
+    versions_later: bool = False,
+) -> ServicePromotion:
+    """Plan one service. ``history``: see :func:`with_versions`; ``versions_later``: leave the
+    versions for :func:`with_versions` (while a log pass runs)."""
     source = ws.spec(service, source_env)
     target = ws.spec(service, target_env)
     if source.directory or target.directory:
         return _plan_folder_service(ws, service, source, target)
     src_bytes = source.require()
-    src_doc = parse_spec(src_bytes, source.path, ws.config)
-    src_versions = versions(ws.repo, source.path, source.commit)
+    src_docs = load_documents(src_bytes, source.path)
+    planned = _plan(ws, service, source, target, src_bytes, src_docs)
+    return planned if versions_later else with_versions(ws, planned, history)
+
+
+def _plan(
+    ws: Workspace,
+    service: str,
+    source: SpecRef,
+    target: SpecRef,
+    src_bytes: bytes,
+    src_docs: list[Any],
+) -> ServicePromotion:
+    source_env, target_env = source.env.name, target.env.name
     if target.content is None:
-        plan = _new_service_plan(src_doc.documents(), source_env, target_env)
+        plan = _new_service_plan(src_docs, source_env, target_env)
         path = (
             target.path
             if target.env.spec or not target.env.path
             else f"{target.env.path}/{source.path.rsplit('/', 1)[-1]}"
         )
         target = SpecRef(service, target.env, target.branch, target.commit, path, None)
+        multi = ws.config.rules_for(path, src_docs).multi_document
         return ServicePromotion(
-            service,
-            source,
-            target,
-            src_versions[-1],
-            None,
-            plan,
-            None,
-            src_bytes,
-            multi_document=ws.config.rules_for(path, src_doc.documents()).multi_document,
+            service, source, target, _LATER, None, plan, None, src_bytes, multi_document=multi
         )  # a new spec has no history, so no hold
     ws.repo.safe_path(target.path)
-    tgt_doc = parse_spec(target.content, target.path, ws.config)
-    rules = ws.config.rules_for(target.path, tgt_doc.documents())
+    tgt_docs = load_documents(target.content, target.path)
+    rules = ws.config.rules_for(target.path, tgt_docs)
     plan = plan_promotion(
-        src_doc.documents(),
-        tgt_doc.documents(),
+        src_docs,
+        tgt_docs,
         rules,
         source_env=source_env,
         target_env=target_env,
     )
-    new_bytes = apply_plan(plan, src_doc, tgt_doc).to_bytes() if plan.has_writes else target.content
-    tgt_versions = versions(ws.repo, target.path, target.commit)
+    old = target.content
+
+    def edit() -> bytes:  # the editor (positions, comments) only for a file that changes
+        if not plan.has_writes:
+            return old
+        src_doc = parse_spec(src_bytes, source.path, ws.config)
+        tgt_doc = parse_spec(old, target.path, ws.config)
+        return apply_plan(plan, src_doc, tgt_doc).to_bytes()
+
     return ServicePromotion(
         service,
         source,
         target,
-        src_versions[-1],
-        tgt_versions[-1] if tgt_versions else None,
+        _LATER,
+        None,
         plan,
-        target.content,
-        new_bytes,
-        find_hold(target_env, service, tgt_versions) if ws.config.holds else None,
-        target_docs=tgt_doc.documents(),
+        old,
+        edit,
+        target_docs=tgt_docs,
         multi_document=rules.multi_document,
     )
 
@@ -223,6 +285,33 @@ def _select_services(
     return seen
 
 
+def _plan_all(
+    ws: Workspace,
+    names: Sequence[str],
+    source_env: str,
+    target_env: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ServicePromotion]:
+    """Plan every service; with several, one blob read and one log pass per branch (not a git
+    process per spec), the log pass running in git while this process plans.
+    ``progress(done, total)`` as services are planned."""
+    if len(names) > 1:
+        ws.read_specs([source_env, target_env])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = (
+            pool.submit(env_versions, ws, [source_env, target_env]) if len(names) > 1 else None
+        )
+        drafts = []
+        for done, name in enumerate(names):
+            if progress is not None:
+                progress(done, len(names))
+            drafts.append(plan_service(ws, name, source_env, target_env, versions_later=True))
+        history = pending.result() if pending is not None else None
+    if progress is not None:
+        progress(len(names), len(names))
+    return [with_versions(ws, sp, history) for sp in drafts]
+
+
 def _result(
     ws: Workspace,
     source_env: str,
@@ -271,12 +360,13 @@ def diff(
     *,
     all_services: bool = False,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PromotionResult:
     """What a promote would do; writes nothing. Held targets are planned and listed as held; the
     soak gate is evaluated at ``now`` (default: the current time); a checks gate is not read."""
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
-    plans = [plan_service(ws, s, source_env, target_env) for s in names]
+    plans = _plan_all(ws, names, source_env, target_env, progress)
     gates = ws.config.gates_for(source_env, target_env)
     if gates:
         moment = _now(now)
@@ -369,6 +459,7 @@ def promote(
     force: bool = False,
     now: datetime | None = None,
     checks: ChecksReader | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PromotionResult:
     """Commit the promotion on its branch and open or update its pull request.
 
@@ -379,7 +470,7 @@ def promote(
     """
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
-    plans = [plan_service(ws, s, source_env, target_env) for s in names]
+    plans = _plan_all(ws, names, source_env, target_env, progress)
     plans, held = _pass_holds(plans, len(names) == 1 and not all_services, force)
     gates = ws.config.gates_for(source_env, target_env)
     if gates:

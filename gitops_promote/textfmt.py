@@ -67,3 +67,21 @@ def counts(categories: Iterable[str]) -> dict[str, int]:
     for category in categories:
         out[category] += 1
     return out
+
+
+def differences(to_change: int, kept: int, attention: int = 0) -> str:
+    """How a promotion stands, in the one wording status, diff, promote and the job summary
+    share: ``in sync`` only when nothing differs; ``nothing to change: 2 differences kept by the
+    rules`` when every difference is kept; else ``3 to change (1 needs attention), 1 kept by the
+    rules``. ``to_change``: differences a promote writes; ``kept``: those it leaves as they are;
+    ``attention``: of all of them, those flagged for a reviewer."""
+    if to_change == 0 and kept == 0:
+        return "in sync"
+    if to_change == 0:
+        return f"nothing to change: {plural(kept, 'difference')} kept by the rules"
+    text = f"{to_change} to change"
+    if attention:
+        text += f" ({attention} {'needs' if attention == 1 else 'need'} attention)"
+    if kept:
+        text += f", {kept} kept by the rules"
+    return text

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from .dirspec import folder_versions, pick_file, version_files
 from .errors import NotFoundError
-from .history import Version, read_version, resolve_version, versions
+from .history import Version, all_versions, read_version, resolve_version, versions
+from .layout import env_patterns, static_prefix
 from .prtext import diff_pr_body
 from .publish import BranchCommit, Published, Publisher, publish_branch
 from .specfiles import Files
@@ -40,6 +41,24 @@ def choose_version(ws: Workspace, found: Sequence[Version], wanted: str) -> Vers
         if hexa and ws.repo.rev_parse(text) is None:
             raise NotFoundError(f"there is no commit {text} in this repository") from None
         raise
+
+
+def env_versions(
+    ws: Workspace, env_names: Sequence[str]
+) -> dict[str, dict[str, Sequence[Version]]]:
+    """The versions of every spec of several environments (env -> service -> versions, oldest
+    first): ONE ``git log`` pass per base branch, over the folders the environments' specs are
+    in, never a git process per spec (SPEC section 1: renames followed, copies never)."""
+    by_tip: dict[str, list[str]] = {}
+    for env in env_names:
+        by_tip.setdefault(ws.branch_tip(ws.layout(env).branch), []).append(env)
+    out: dict[str, dict[str, Sequence[Version]]] = {}
+    for tip, envs in by_tip.items():
+        prefixes = {static_prefix(p) for e in envs for p in env_patterns(ws.config.env(e))}
+        lines = all_versions(ws.repo, tip, [] if "" in prefixes else sorted(prefixes))
+        for env in envs:
+            out[env] = {svc: lines.get(path, []) for svc, path in ws.found(env).paths.items()}
+    return out
 
 
 # -- history / show ---------------------------------------------------------------------------

@@ -6,10 +6,10 @@ import difflib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, KeysView
+from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config, Environment, load_config
 from .errors import NotFoundError, SpecError, UsageError
@@ -99,6 +99,7 @@ class Workspace:
         self.config = config
         self._tips: dict[str, str] = {}
         self._trees: dict[str, dict[str, str]] = {}
+        self._blobs: dict[tuple[str, str], bytes | None] = {}  # (commit, path) -> content
         self._warned: set[str] = set()
         self._warn = warn or _stderr_warning
 
@@ -196,7 +197,9 @@ class Workspace:
                 continue
             path = loc.path
             if path in tree:
-                content = self.repo.read_files(commit, [path])[path]
+                if (commit, path) not in self._blobs:
+                    self._blobs[(commit, path)] = self.repo.read_files(commit, [path])[path]
+                content = self._blobs[(commit, path)]
                 if tree[path] == _SYMLINK:
                     raise UsageError(symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
@@ -286,6 +289,25 @@ class Workspace:
             raise UsageError(
                 f"{path}: is {kind}, not a folder; {where} keeps its specs in a folder"
             )
+
+    def read_specs(self, env_names: Sequence[str]) -> dict[str, dict[str, bytes | None]]:
+        """The specs of several environments at their base branch tips (env -> service ->
+        content), every one read by ONE ``git cat-file --batch``, and remembered for
+        :meth:`spec`."""
+        wanted = {
+            env: (self.branch_tip(self.layout(env).branch), self.found(env).paths)
+            for env in env_names
+        }
+        keys = sorted({(tip, path) for tip, paths in wanted.values() for path in paths.values()})
+        missing = [k for k in keys if k not in self._blobs]
+        for key, data in zip(
+            missing, self.repo.read_blobs([f"{t}:{p}" for t, p in missing]), strict=True
+        ):
+            self._blobs[key] = data
+        return {
+            env: {svc: self._blobs[(tip, path)] for svc, path in paths.items()}
+            for env, (tip, paths) in wanted.items()
+        }
 
     def services(self, env_name: str) -> list[str]:
         """Services that have a spec in an environment (at its base branch tip)."""
@@ -393,6 +415,25 @@ def parse_spec(content: bytes, path: str, config: Config | None = None) -> YamlD
     if all(value is None for value in docs):
         raise SpecError("the spec holds only empty documents, not a mapping", file=path)
     return doc
+
+
+def spec_data(content: bytes, path: str, config: Config) -> list[Any]:
+    """The plain data of a spec's documents for commands that only read (status, planning,
+    check): the fast loader, with the same refusals as :func:`parse_spec` (which runs only
+    when a refusal needs its line)."""
+    from .yamldoc import load_documents
+
+    docs = load_documents(content, path)
+    rules = config.rules_for(path, docs) if docs else None
+    roots_ok = (
+        bool(docs)
+        and not (len(docs) > 1 and rules is not None and not rules.multi_document)
+        and all(isinstance(v, dict) or (v is None and len(docs) > 1) for v in docs)
+        and not all(v is None for v in docs)
+    )
+    if not roots_ok:
+        parse_spec(content, path, config)  # raises SpecError with the file and the line
+    return docs
 
 
 def _line(doc: YamlDoc, index: int) -> int | None:

@@ -92,7 +92,7 @@ def test_promote_after_the_merge_has_nothing_to_change(
     assert hist["versions"][0]["kind"] == "promote"
     head = repo.head()
     code, out, _ = run(repo, "promote", "api", "--from", "staging", "--to", "prod", capsys=capsys)
-    assert code == 0 and "Nothing to promote" in out
+    assert code == 0 and "Nothing to change: 2 differences kept by the rules." in out
     assert repo.head() == head
     assert repo.git("branch", "--list", "gitops-promote/*") == ""  # the stale branch is gone
 
@@ -204,7 +204,8 @@ def test_status_shows_versions_images_and_drift(
         "DEV",
         "STAGING",
         "PROD",
-        "DRIFT",
+        "DEV->STAGING",
+        "STAGING->PROD",
     ]
 
 
@@ -287,8 +288,9 @@ def test_status_summary_does_not_call_an_invalid_spec_in_sync(
     res = overview.status(Workspace.open(repo.path))
     md = render.status_md(res)
     text = render.status_text(res)
-    for out in (md, text):
-        assert "dev->staging: error" in out and "v2 (invalid spec)" in out
+    assert "dev->staging: error" in md and "v2 (invalid spec)" in md
+    assert "v2 invalid spec" in text and "error: invalid spec" in text
+    assert "dev->staging: 0 in sync, 0 to change, 1 with an invalid spec" in text
     assert "| `api` | v2 (invalid spec) | v2 ghcr.io/acme/api:1.3.0 |" in md
 
 

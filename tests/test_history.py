@@ -5,13 +5,15 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gitops_promote.errors import NotFoundError, UsageError
-from gitops_promote.git import GitRepository
+from gitops_promote.git import Gateway, GitRepository
 from gitops_promote.history import (
     Version,
+    all_versions,
     parse_trailers,
     read_version,
     resolve_version,
@@ -395,3 +397,124 @@ def test_sha256_repository(tmp_path: Path) -> None:
         (c4, "create"),
     ]
     assert read_version(repo, resolve_version(vs, "v2")) == b"a: 2\n"
+
+
+# ---------------------------------------------------------------- renames only, never copies
+# (SPEC section 1): one spec's history (``versions``, a ``git log --follow``) and every spec's
+# at once (``all_versions``, one pass over the environments' folders) must agree.
+
+STAGING = "envs/staging/api.yaml"
+
+
+def agreed(repo: GitRepository, path: str) -> list[Version]:
+    """The versions of ``path``, checked to be the same from both passes."""
+    one = versions(repo, path)
+    every = all_versions(repo, "HEAD", ["envs"])
+    assert every.get(path, []) == one
+    return one
+
+
+def staging_history(work: GitRepo) -> list[str]:
+    body = "".join(f"key{i}: value {i}\n" for i in range(20))
+    return [
+        work.commit({STAGING: body}, "create staging"),
+        work.commit({STAGING: body + "image: api:2\n"}, "bump staging"),
+        work.commit({STAGING: body + "image: api:3\n"}, "bump staging again"),
+    ]
+
+
+def test_history_never_follows_a_copy(git_repo: MakeRepo) -> None:
+    work = git_repo()
+    staging = staging_history(work)
+    content = (work.path / STAGING).read_text()
+    copy = work.commit({SPEC: content}, "prod: start from staging's spec")
+    edit = work.commit({SPEC: content + "replicas: 4\n"}, "prod replicas")
+    repo = GitRepository(work.path)
+    vs = agreed(repo, SPEC)
+    assert [(v.label, v.sha, v.kind, v.path) for v in vs] == [
+        ("v1", copy, "create", SPEC),
+        ("v2", edit, "update", SPEC),
+    ]
+    assert [v.sha for v in agreed(repo, STAGING)] == staging
+
+
+def test_a_spec_created_by_promote_is_v1_of_kind_promote(git_repo: MakeRepo) -> None:
+    work = git_repo()
+    staging_history(work)
+    content = (work.path / STAGING).read_text()
+    promoted = work.commit(
+        {SPEC: content}, trailer_msg("promote(api): staging v3 -> prod", "promote")
+    )
+    vs = agreed(GitRepository(work.path), SPEC)
+    assert [(v.label, v.sha, v.kind) for v in vs] == [("v1", promoted, "promote")]
+
+
+def test_a_move_between_environments_is_a_rename(git_repo: MakeRepo) -> None:
+    work = git_repo()
+    staging = staging_history(work)
+    work.write({SPEC: (work.path / STAGING).read_text(), STAGING: None})
+    work.git("add", "-A")
+    work.git("commit", "-q", "-m", "api now lives in prod only")
+    repo = GitRepository(work.path)
+    vs = agreed(repo, SPEC)
+    assert [v.sha for v in vs] == staging
+    assert [v.path for v in vs] == [STAGING] * 3
+    assert STAGING not in all_versions(repo, "HEAD", ["envs"])
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["rename", "rename-and-edit", "delete-and-recreate", "copy-then-edit-both"],
+)
+def test_both_passes_agree(git_repo: MakeRepo, case: str) -> None:
+    work = git_repo()
+    old = "envs/prod/api-old.yaml"
+    body = "".join(f"key{i}: value {i}\n" for i in range(20))
+    work.commit({old: body, "README.md": "r\n"}, "create")
+    work.commit({old: body + "x: 1\n"}, "update")
+    if case == "rename":
+        work.git("mv", old, SPEC)
+        work.git("commit", "-q", "-m", "rename")
+    elif case == "rename-and-edit":
+        work.write({old: None, SPEC: body + "x: 2\n"})
+        work.git("add", "-A")
+        work.git("commit", "-q", "-m", "rename and edit")
+    elif case == "delete-and-recreate":
+        work.commit({old: None}, "delete")
+        work.commit({old: body}, "recreate")
+        work.commit({SPEC: body + "y: 1\n"}, "another service")
+    else:
+        work.commit({SPEC: body + "x: 1\n"}, "copy")
+        work.commit({SPEC: body + "x: 3\n", old: body + "x: 4\n"}, "edit both")
+    repo = GitRepository(work.path)
+    for path in (old, SPEC):
+        if (work.path / path).exists():
+            agreed(repo, path)
+    every = all_versions(repo, "HEAD", ["envs"])
+    expected = {
+        "rename": {SPEC: 2},
+        "rename-and-edit": {SPEC: 3},
+        "delete-and-recreate": {old: 3, SPEC: 1},
+        "copy-then-edit-both": {old: 3, SPEC: 2},
+    }[case]
+    assert {p: len(v) for p, v in every.items()} == expected
+
+
+def test_all_versions_is_one_git_process(
+    history: tuple[GitRepo, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, shas = history
+    repo = GitRepository(work.path)
+    calls: list[tuple[str, ...]] = []
+    real = Gateway.run
+
+    def counting(self: Gateway, *args: str, **kw: Any) -> Any:
+        calls.append(args)
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Gateway, "run", counting)
+    every = all_versions(repo, "HEAD", ["envs/dev", "envs/prod"])
+    assert len(calls) == 1
+    assert "--follow" not in calls[0] and "-M" in calls[0]
+    assert [v.sha for v in every[SPEC]] == shas
+    assert [v.number for v in every["envs/dev/api.yaml"]] == [1]

@@ -2,16 +2,18 @@
 
 :func:`parse_log` turns the output of ``git log -z --raw`` in :data:`LOG_FORMAT` into one
 :class:`LogRecord` per commit with every path the commit changed (renames carry their old path),
-so one pass can serve any number of paths; :func:`file_log` is the one-path view with ``--follow``.
+so one pass serves any number of paths: :func:`paths_log` is that pass over path prefixes (renames
+only), :func:`file_log` the one-path view with ``--follow``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError
-from .gateway import Gateway, one_line, parsing
+from .gateway import Gateway, one_line
 from .paths import norm_path
 from .read import current_branch, rev_parse
 from .remote import remote_url
@@ -80,41 +82,10 @@ def file_log(gw: Gateway, path: str, ref: str = "HEAD") -> list[FileChange]:
 
     Follows renames (``--follow``), uses git's default history simplification, and shows a
     merge only when its result differs from every parent (combined diff). Commits whose diff
-    does not name the file are left out.
+    does not name the file are left out. ``--follow`` also follows copies: a change of status
+    ``C`` says the file was created as a copy, and callers that follow renames only stop there.
     """
-    norm = norm_path(path)
-    if ref.startswith("-"):
-        raise NotFoundError(f"unknown revision {ref!r}")
-    require_full_history(gw, ref)
-    res = gw.run(
-        "-c",
-        "log.showSignature=false",
-        "log",
-        "--follow",
-        "--date-order",
-        "--no-abbrev",
-        "--raw",
-        "-z",
-        "--no-color",
-        "--diff-merges=dense-combined",
-        LOG_FORMAT,
-        "--end-of-options",
-        ref,
-        "--",
-        norm,
-        check=False,
-    )
-    if res.status != 0:
-        msg = one_line(res.stderr)
-        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
-            if _unborn(gw, ref):
-                return []  # a branch without commits yet: no versions
-            raise NotFoundError(f"unknown revision {ref!r}")
-        if "does not have any commits" in msg:
-            return []
-        raise GitError(f"git log failed: {msg}")
-    with parsing("git log"):
-        records = parse_log(res.stdout)
+    records = _log(gw, ref, [norm_path(path)], follow=True)
     return [
         FileChange(
             sha=r.sha,
@@ -184,6 +155,57 @@ def _cut_short(gw: Gateway, ref: str, shallow_file: Path) -> bool:
     return not boundary.isdisjoint(reachable)
 
 
+def paths_log(gw: Gateway, ref: str, prefixes: Sequence[str]) -> Iterator[LogRecord]:
+    """Every commit reachable from ``ref`` that changed a path at or below one of ``prefixes``
+    (files or folders), OLDEST first, from ONE ``git log`` pass; the records are made as they
+    are read, so a caller that folds them never holds the whole history's records at once.
+
+    Each record lists every such path the commit changed. Renames are detected (``-M``: the old
+    path is gone in the same commit) between paths under the prefixes; copies never are. An
+    empty ``prefixes`` means the whole tree.
+    """
+    paths = [norm_path(p, allow_root=True) or "." for p in prefixes]
+    return iter_log(_run_log(gw, ref, paths, follow=False))
+
+
+def _log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[LogRecord]:
+    return parse_log(_run_log(gw, ref, paths, follow=follow))
+
+
+def _run_log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> bytes:
+    if ref.startswith("-"):
+        raise NotFoundError(f"unknown revision {ref!r}")
+    require_full_history(gw, ref)
+    res = gw.run(
+        "-c",
+        "log.showSignature=false",
+        "log",
+        *(["--follow"] if follow else ["-M", "--reverse"]),
+        "--date-order",
+        "--no-abbrev",
+        "--raw",
+        "-z",
+        "--no-color",
+        "--diff-merges=dense-combined",
+        LOG_FORMAT,
+        "--end-of-options",
+        ref,
+        "--",
+        *paths,
+        check=False,
+    )
+    if res.status != 0:
+        msg = one_line(res.stderr)
+        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
+            if _unborn(gw, ref):
+                return b""  # a branch without commits yet: no versions
+            raise NotFoundError(f"unknown revision {ref!r}")
+        if "does not have any commits" in msg:
+            return b""
+        raise GitError(f"git log failed: {msg}")
+    return res.stdout
+
+
 def _unborn(gw: Gateway, ref: str) -> bool:
     """True when ``ref`` is HEAD (or its branch) and that branch has no commit yet."""
     branch = current_branch(gw)
@@ -204,36 +226,42 @@ def _blob(sha: str) -> str | None:
 
 def parse_log(data: bytes) -> list[LogRecord]:
     """Parse ``git log -z --raw`` output in :data:`LOG_FORMAT`, one record per commit."""
-    records: list[LogRecord] = []
-    n = len(data)
-    pos = 0
+    return list(iter_log(data))
 
-    def field() -> str:
-        nonlocal pos
-        end = data.index(b"\0", pos)
-        value = data[pos:end].decode("utf-8", "replace")
-        pos = end + 1
-        return value
 
-    while pos < n:
-        if data[pos] != 0x1E:
-            pos += 1
+def iter_log(data: bytes) -> Iterator[LogRecord]:
+    """The records of ``git log -z --raw`` output in :data:`LOG_FORMAT`, as they are parsed.
+
+    The output is split at NULs once; a record starts at a token opening with the separator
+    (0x1e), its seven fields follow, then its changes: a ``:meta`` token and one path (two for
+    a rename or copy). Fields are taken by position, so a message may hold any byte but NUL.
+    """
+    toks = data.split(b"\0")
+    del data  # the caller's reference may be the last: the tokens are all that is needed
+    n = len(toks)
+    i = 0
+    while i < n:
+        head = toks[i].lstrip(b"\n")
+        if not head.startswith(b"\x1e") or i + 7 > n:
+            i += 1
             continue
-        pos += 1
-        sha = field()
-        parents = tuple(field().split())
-        date = field()
-        author = field()
-        email = field()
-        message = field()
-        committed = field()
+        sha = head[1:].decode("ascii", "replace")
+        parents = tuple(toks[i + 1].decode("ascii", "replace").split())
+        date = toks[i + 2].decode("utf-8", "replace")
+        author = toks[i + 3].decode("utf-8", "replace")
+        email = toks[i + 4].decode("utf-8", "replace")
+        message = toks[i + 5].decode("utf-8", "replace")
+        committed = toks[i + 6].decode("utf-8", "replace")
+        i += 7
         changes: list[PathChange] = []
-        while True:
-            while pos < n and data[pos] in (0, 0x0A):
-                pos += 1
-            if pos >= n or data[pos] != 0x3A:  # ':'
+        while i < n:
+            meta_b = toks[i].lstrip(b"\n")
+            if not meta_b:
+                i += 1
+                continue
+            if meta_b[:1] != b":":
                 break
-            meta = field()
+            meta = meta_b.decode("ascii", "replace")
             parts = meta.lstrip(":").split(" ")
             status_letters = parts[-1]
             if meta.startswith("::"):  # a merge's combined diff: one mode and sha per parent
@@ -243,13 +271,19 @@ def parse_log(data: bytes) -> list[LogRecord]:
                 old_shas = shas[:-1]
                 old = None if all(_is_zero(s) for s in old_shas) else old_shas[0]
                 status = "D" if blob is None else ("A" if old is None else "M")
-                changes.append(PathChange(status, None, field(), old, blob))
+                changes.append(PathChange(status, None, _path(toks[i + 1]), old, blob))
+                i += 2
                 continue
             status = status_letters[:1]
-            first = field()
-            old_path, path = (first, field()) if status in ("R", "C") else (None, first)
+            if status in ("R", "C"):
+                old_path, path = _path(toks[i + 1]), _path(toks[i + 2])
+                i += 3
+            else:
+                old_path, path = None, _path(toks[i + 1])
+                i += 2
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
-        records.append(
-            LogRecord(sha, parents, date, author, email, message, tuple(changes), committed)
-        )
-    return records
+        yield LogRecord(sha, parents, date, author, email, message, tuple(changes), committed)
+
+
+def _path(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")

@@ -69,35 +69,42 @@ def read_files(gw: Gateway, ref: str, paths: Sequence[str]) -> dict[str, bytes |
     norm = [norm_path(p) for p in paths]
     if ref.startswith("-") or any(c in ref for c in "\n\0"):
         raise NotFoundError(f"unknown revision {ref!r}")
-    lines = [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm]
-    data = gw.run("cat-file", "--batch", input=("\n".join(lines) + "\n").encode()).stdout
-    with parsing("git cat-file --batch"):
-        results, kinds = _parse_batch(data, len(lines))
-    if kinds[0] != "tree":
+    found = read_objects(gw, [f"{ref}^{{tree}}"] + [f"{ref}:{p}" for p in norm])
+    if found[0][0] != "tree":
         raise NotFoundError(f"unknown revision {ref!r}")
-    return dict(zip(norm, results[1:], strict=True))
+    pairs = zip(norm, found[1:], strict=True)
+    return {p: (data if kind == "blob" else None) for p, (kind, data) in pairs}
 
 
-def _parse_batch(data: bytes, count: int) -> tuple[list[bytes | None], list[str]]:
-    """The objects (blobs, else None) and their kinds in ``git cat-file --batch`` output."""
-    results: list[bytes | None] = []
+def read_blobs(gw: Gateway, names: Sequence[str]) -> list[bytes | None]:
+    """The contents of many blobs (``REF:PATH`` or blob shas) from ONE ``git cat-file --batch``,
+    in order; ``None`` where a name is missing or not a blob."""
+    bad = [n for n in names if n.startswith("-") or any(c in n for c in "\n\0")]
+    if bad:
+        raise NotFoundError(f"unknown object {bad[0]!r}")
+    return [data if kind == "blob" else None for kind, data in read_objects(gw, names)]
+
+
+def read_objects(gw: Gateway, names: Sequence[str]) -> list[tuple[str, bytes | None]]:
+    """(type, content) of each object name, from one ``git cat-file --batch``; ``("missing",
+    None)`` where a name names nothing."""
+    if not names:
+        return []
+    data = gw.run("cat-file", "--batch", input=("\n".join(names) + "\n").encode()).stdout
+    results: list[tuple[str, bytes | None]] = []
     pos = 0
-    kinds: list[str] = []
-    for _ in range(count):
+    for _ in names:
         end = data.index(b"\n", pos)
         header = data[pos:end].decode("utf-8", "replace")
         pos = end + 1
         fields = header.split(" ")
         if header.endswith((" missing", " ambiguous")) or len(fields) != 3:
-            kinds.append("missing")
-            results.append(None)
+            results.append(("missing", None))
             continue
         size = int(fields[2])
-        content = data[pos : pos + size]
+        results.append((fields[1], data[pos : pos + size]))
         pos += size + 1
-        kinds.append(fields[1])
-        results.append(content if fields[1] == "blob" else None)
-    return results, kinds
+    return results
 
 
 def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:

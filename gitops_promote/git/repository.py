@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import commit, folder, log, read
@@ -52,6 +52,10 @@ class GitRepository:
         """Several files at ``ref`` in one ``git cat-file --batch``; keys are normalized paths."""
         return read.read_files(self.gateway, ref, paths)
 
+    def read_blobs(self, names: Sequence[str]) -> list[bytes | None]:
+        """Many blobs (``REF:PATH`` or shas) from ONE ``git cat-file --batch``, in order."""
+        return read.read_blobs(self.gateway, names)
+
     def list_dir(self, ref: str, directory: str) -> list[str]:
         """Names of the files (not subdirectories) directly in ``directory`` at ``ref``, sorted."""
         return read.list_dir(self.gateway, ref, directory)
@@ -89,6 +93,11 @@ class GitRepository:
     ) -> str:
         """One unified diff of the changed files of a folder (see :func:`.folder.folder_diff`)."""
         return folder.folder_diff(self.gateway, directory, before, after)
+
+    def paths_log(self, ref: str, prefixes: Sequence[str]) -> Iterator[LogRecord]:
+        """Commits reachable from ``ref`` that changed paths under ``prefixes``, oldest first,
+        each with every such path it changed (one ``git log`` pass, renames only)."""
+        return log.paths_log(self.gateway, ref, prefixes)
 
     # ------------------------------------------------------------------ commits and branches
 

@@ -12,6 +12,7 @@ import jsonpatch
 
 from ..data import MISSING, Change
 from ..publish import Published
+from ..textfmt import differences
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..history import Version
@@ -199,7 +200,10 @@ def drift_json(d: Drift) -> dict[str, Any]:
         "to": d.target,
         "pending": d.pending,
         "attention": d.attention,
-        "in_sync": d.pending == 0 and d.error is None,
+        "kept": d.kept,
+        "in_sync": d.in_sync,
+        "newer": d.newer,
+        "state": "error" if d.error else differences(d.pending, d.kept, d.attention),
         "gates": [r.to_json() for r in d.gates],
     }
 

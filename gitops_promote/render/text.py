@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..data import Change
 from ..prtext import service_counts
 from ..publish import Published
-from ..textfmt import plural, short, table, value_text
+from ..textfmt import differences, plural, short, table, value_text
 from .elide import elide_values
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
@@ -181,7 +182,11 @@ def promotion_text(res: PromotionResult, *, width: int | None = None, full: bool
     differs so each line fits ``width`` (default: the terminal's); ``full`` shows them whole."""
     room = None if full else (width or terminal_width())
     lines = []
+    unchanged = []
     for sp in res.services:
+        if not sp.plan.changes and sp.target_version is not None and len(res.services) > 1:
+            unchanged.append(sp.service)  # listed once below, not one block each
+            continue
         tv = sp.target_version.label if sp.target_version else "new"
         lines.append(
             f"{sp.service}: {res.source_env} {sp.source_version.label} -> {res.target_env} {tv} "
@@ -194,16 +199,20 @@ def promotion_text(res: PromotionResult, *, width: int | None = None, full: bool
             for c in sp.plan.attention:
                 lines.append(f"  ! {c.path or '/'}: {c.reason}")
         lines.append("")
+    if unchanged:
+        lines += [f"In sync ({len(unchanged)}): {', '.join(unchanged)}", ""]
+    changes = [c for sp in res.services for c in sp.plan.changes]
+    applied = sum(1 for c in changes if c.applied)
     found = service_counts(res.services)
-    lines.append(
-        f"{found['changed']} changed, {found['retained']} retained, "
-        f"{found['attention']} need attention"
-    )
+    if changes:
+        summary = differences(applied, len(changes) - applied, found["attention"])
+        lines.append(summary[0].upper() + summary[1:] + ".")
     lines += hold_lines(res)
     if not res.writes and not res.services:
         lines.append(f"Nothing promoted: every service is held in {res.target_env}.")
     elif not res.writes:
-        lines.append(f"Nothing to promote: {res.target_env} already matches {res.source_env}.")
+        if not changes:
+            lines.append(f"Nothing to promote: {res.target_env} already matches {res.source_env}.")
         if res.closed is not None:
             lines.append(f"Closed the stale pull request #{res.closed.number}: {res.closed.url}")
     elif res.dry_run:
@@ -239,23 +248,169 @@ def cell_word(cell: Cell | None) -> str:
 
 
 def drift_word(d: Drift) -> str:
-    state = "error" if d.error else "in sync" if d.pending == 0 else f"{d.pending} pending"
+    """How one promotion pair of a service stands (:func:`differences`), drift added."""
+    if d.error:
+        return f"{d.source}->{d.target}: error"
+    state = differences(d.pending, d.kept, d.attention)
+    if d.newer:
+        state += f"; {d.target} changed after {d.source}"
     shut = "".join(f" ({r.summary})" for r in d.gates)
     return f"{d.source}->{d.target}: {state}{shut}"
 
 
-def status_text(res: StatusResult) -> str:
-    rows = [
-        [
-            s.service,
-            *(cell_word(s.envs.get(env)) for env in res.environments),
-            "; ".join(drift_word(d) for d in s.drift) or "-",
-        ]
-        for s in res.services
-    ]
-    if not rows:
+_COLOURS = {"ok": "32", "pending": "33", "kept": "36", "bad": "31", "dim": "2"}
+WIDE_ENVIRONMENTS = 7  # from this many environments on, one row per service and environment
+
+
+def age(date: str | None, now: datetime.datetime | None = None) -> str:
+    """How long ago an ISO date was, in one short word: ``5m``, ``3h``, ``2d``, ``4mo``, ``1y``."""
+    if not date:
+        return "-"
+    then = datetime.datetime.fromisoformat(date.replace("Z", "+00:00"))
+    seconds = max(
+        0, int(((now or datetime.datetime.now(datetime.timezone.utc)) - then).total_seconds())
+    )
+    for unit, size in (("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m"
+
+
+def _image_word(image: str | None, service: str) -> str:
+    """The image in a table cell: its tag when the image is named after the service, else its
+    last path segment (the JSON and the per-row layout give it whole)."""
+    if not image:
+        return "-"
+    first = image.split(", ")[0]
+    last = first.rsplit("/", 1)[-1]
+    name, sep, tag = last.partition(":")
+    word = tag if sep and service in name else last
+    return word + (" +" if ", " in image else "")
+
+
+def _state(d: Drift) -> tuple[str, str]:
+    """(text, colour) of one promotion pair in a table cell."""
+    if d.error:
+        return "error: invalid spec", "bad"
+    text = differences(d.pending, d.kept, d.attention)
+    colour = "pending" if d.pending else ("kept" if d.kept else "ok")
+    if d.newer:
+        return f"{text}; {d.target} newer", "bad"
+    return text, colour
+
+
+def _cell(cell: Cell | None, service: str, now: datetime.datetime | None) -> tuple[str, str]:
+    if cell is None:
+        return "-", "dim"
+    if cell.error:
+        return f"{cell.version or '-'} invalid spec", "bad"
+    text = f"{cell.version or '-'} {_image_word(cell.image, service)} {short(cell.sha)} "
+    text += age(cell.date, now)
+    return (text + (" held" if cell.held else "")), ("bad" if cell.held else "")
+
+
+Styled = tuple[str, str]  # text and colour name ("" for none)
+
+
+def _styled_table(headers: Sequence[str], rows: Sequence[Sequence[Styled]], colour: bool) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(t)) for w, (t, _) in zip(widths, row, strict=True)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in rows:
+        cells = []
+        for (text, name), w in zip(row, widths, strict=True):
+            pad = " " * (w - len(text))
+            code = _COLOURS.get(name) if colour else None
+            cells.append(f"\x1b[{code}m{text}\x1b[0m{pad}" if code else text + pad)
+        out.append("  ".join(cells).rstrip())
+    return "\n".join(out)
+
+
+def status_text(
+    res: StatusResult,
+    *,
+    width: int | None = None,
+    colour: bool = False,
+    now: datetime.datetime | None = None,
+) -> str:
+    """Services x environments, and how each promotion pair stands; one row per service when
+    that fits ``width`` and there are fewer than :data:`WIDE_ENVIRONMENTS` environments, else
+    one row per service and environment. ``colour``: ANSI colours (for a terminal)."""
+    if not res.services:
         return "no services found"
-    return "\n".join(table(["SERVICE", *[e.upper() for e in res.environments], "DRIFT"], rows))
+    pairs = list(dict.fromkeys((d.source, d.target) for s in res.services for d in s.drift))
+    headers = ["SERVICE", *[e.upper() for e in res.environments]]
+    headers += [f"{a.upper()}->{b.upper()}" for a, b in pairs]
+    rows: list[list[Styled]] = []
+    for s in res.services:
+        by_pair = {(d.source, d.target): _state(d) for d in s.drift}
+        row: list[Styled] = [(s.service, "")]
+        row += [_cell(s.envs.get(env), s.service, now) for env in res.environments]
+        row += [by_pair.get(p, ("-", "dim")) for p in pairs]
+        rows.append(row)
+    table_text = _styled_table(headers, rows, colour)
+    wide = max(len(line) for line in _styled_table(headers, rows, False).splitlines())
+    if len(res.environments) >= WIDE_ENVIRONMENTS or (width is not None and wide > width):
+        table_text = _per_environment(res, colour, now)
+    return table_text + "\n\n" + _status_summary(res, pairs)
+
+
+def _per_environment(res: StatusResult, colour: bool, now: datetime.datetime | None) -> str:
+    """One row per service and environment: the form that fits any number of environments."""
+    rows: list[list[Styled]] = []
+    for s in res.services:
+        into = {d.target: d for d in s.drift}
+        name = s.service
+        for env in res.environments:
+            cell = s.envs.get(env)
+            if cell is None:
+                continue
+            d = into.get(env)
+            state: Styled = ("", "")
+            if d is not None:
+                text, name = _state(d)
+                state = (f"from {d.source}: {text}", name)
+            version = (cell.version or "-") + (" held" if cell.held else "")
+            rows.append(
+                [
+                    (name, ""),
+                    (env, ""),
+                    (version, "bad" if cell.error or cell.held else ""),
+                    (
+                        "invalid spec" if cell.error else cell.image or "-",
+                        "bad" if cell.error else "",
+                    ),
+                    (short(cell.sha), ""),
+                    (age(cell.date, now), ""),
+                    state,
+                ]
+            )
+            name = ""  # the service's name on its first row only
+    headers = ["SERVICE", "ENV", "VERSION", "IMAGE", "COMMIT", "AGE", "PROMOTION"]
+    return _styled_table(headers, rows, colour)
+
+
+def _status_summary(res: StatusResult, pairs: Sequence[tuple[str, str]]) -> str:
+    n = len(res.services)
+    parts = []
+    for a, b in pairs:
+        found = [d for s in res.services for d in s.drift if (d.source, d.target) == (a, b)]
+        pending = sum(1 for d in found if d.pending)
+        kept = sum(1 for d in found if not d.pending and d.kept)
+        synced = sum(1 for d in found if d.in_sync)
+        words = [f"{synced} in sync", f"{pending} to change"]
+        if kept:
+            words.append(f"{kept} with differences kept by the rules")
+        newer = sum(1 for d in found if d.newer)
+        if newer:
+            words.append(f"{newer} changed in {b} after {a}")
+        errors = sum(1 for d in found if d.error)
+        if errors:
+            words.append(f"{errors} with an invalid spec")
+        parts.append(f"{a}->{b}: " + ", ".join(words))
+    head = f"{plural(n, 'service')} x {plural(len(res.environments), 'environment')}"
+    return "\n".join([head, *parts])
 
 
 def check_text(res: CheckResult) -> str:

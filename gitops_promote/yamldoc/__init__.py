@@ -24,11 +24,21 @@ from ..errors import GitopsPromoteError, SpecError
 from .batch import apply_edits
 from .edit import Edit
 from .expect import apply_plain
+from .fast import fast_documents
 from .parsed import ParsedText
 from .plain import Path, to_plain
 from .tree import MAX_BYTES, MAX_DEPTH
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Edit", "Path", "YamlDoc", "parse_scalar", "to_plain"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Edit",
+    "Path",
+    "YamlDoc",
+    "load_documents",
+    "parse_scalar",
+    "to_plain",
+]
 
 _BOM = "\ufeff"
 
@@ -146,6 +156,23 @@ def _check_size(size: int, filename: str) -> None:
             "refused (no spec or config needs that much)",
             file=filename,
         )
+
+
+def load_documents(data: bytes, filename: str = "<spec>") -> list[Any]:
+    """The plain data of each document of a file's bytes, as :meth:`YamlDoc.documents` gives
+    it, read with libyaml's C parser where it can vouch for the result (no positions kept):
+    for commands that only read. Invalid YAML raises the same :class:`SpecError` with file,
+    line and column as :meth:`YamlDoc.from_bytes`."""
+    _check_size(len(data), filename)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return YamlDoc.from_bytes(data, filename).documents()  # raises with line and column
+    text = text[1:] if text.startswith(_BOM) else text
+    if "\r\n" in text and text.count("\r\n") == text.count("\n"):
+        text = text.replace("\r\n", "\n")
+    found = fast_documents(text)
+    return found if found is not None else YamlDoc.parse(text, filename).documents()
 
 
 def parse_scalar(text: str) -> Any:

@@ -47,12 +47,8 @@ XFAIL: dict[str, str] = {
     'not-mapping-second-document-rollback-retain': 'exit 0, nothing on stderr',
     'not-mapping-second-document-check': 'check reports only: envs/prod/api.yaml:7: env var NEW_QUEUE is set in staging (envs/staging/api.yaml:9) but...',
     'bomb-50000-keys-update': "ruamel's pure-Python parser: about 7 s of CPU for 50,000 keys (linear now, no longer quadratic); needs a C parser",
-    'bomb-50000-keys-status': "ruamel's pure-Python parser: about 7 s of CPU for 50,000 keys (linear now, no longer quadratic); needs a C parser",
     'bomb-50000-keys-check': "ruamel's pure-Python parser: about 7 s of CPU for 50,000 keys (linear now, no longer quadratic); needs a C parser",
-    'bomb-50000-keys-diff': "ruamel's pure-Python parser: about 7 s of CPU for 50,000 keys (linear now, no longer quadratic); needs a C parser",
     'bomb-1mb-line-update': "ruamel's pure-Python parser: about 12 s of CPU for 125,000 flow items on one line (linear now); needs a C parser",
-    'bomb-1mb-line-status': "ruamel's pure-Python parser: about 12 s of CPU for 125,000 flow items on one line (linear now); needs a C parser",
     'bomb-1mb-line-check': "ruamel's pure-Python parser: about 12 s of CPU for 125,000 flow items on one line (linear now); needs a C parser",
-    'bomb-1mb-line-diff': "ruamel's pure-Python parser: about 12 s of CPU for 125,000 flow items on one line (linear now); needs a C parser",
 }
 # fmt: on
