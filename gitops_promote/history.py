@@ -118,7 +118,7 @@ def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]
             changes = changes[: i + 1]
             break
     lines = lineages(
-        ((c.sha, c.date, c.author, c.email, c.message, (c,)) for c in reversed(changes)),
+        ((c.sha, c.date, c.author, c.email, c.message, (c,), c.committed) for c in reversed(changes)),
         deleted=True,
     )
     return list(lines.get(norm_path(path), ()))
@@ -132,12 +132,15 @@ def all_versions(repo: GitRepository, ref: str, prefixes: Sequence[str]) -> dict
     file's history to its new path, copies never do.
     """
     records = repo.paths_log(ref, prefixes)  # oldest first, made as they are read
-    return lineages((r.sha, r.date, r.author, r.email, r.message, r.changes) for r in records)
+    return lineages(
+        (r.sha, r.date, r.author, r.email, r.message, r.changes, r.committed) for r in records
+    )
 
 
-_Commit = tuple[str, str, str, str, str, Sequence[Any]]
-# what a version is made of: (sha, date, author, email, message, created, path, blob)
-_Raw = tuple[str, str, str, str, str, bool, str, str]
+_Commit = tuple[str, str, str, str, str, Sequence[Any], str]
+# what a version is made of: (sha, date, author, email, message, created, path, blob,
+# committer date)
+_Raw = tuple[str, str, str, str, str, bool, str, str, str]
 
 
 class Versions(Sequence[Version]):
@@ -180,7 +183,7 @@ class Versions(Sequence[Version]):
 
 
 def _version(number: int, raw: _Raw) -> Version:
-    sha, date, author, email, message, created, path, blob = raw
+    sha, date, author, email, message, created, path, blob, committed = raw
     text = message.rstrip("\n")
     trailers = parse_trailers(text)
     kind = (_trailer(trailers, KIND_TRAILER) or "").strip().lower()
@@ -198,6 +201,7 @@ def _version(number: int, raw: _Raw) -> Version:
         path=path,
         blob=blob,
         trailers=trailers,
+        committed=committed or date,
     )
 
 
@@ -217,7 +221,7 @@ def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, 
     """
     live: dict[str, list[_Raw]] = {}
     gone: dict[str, list[_Raw]] = {}
-    for sha, date, author, email, message, changes in commits:
+    for sha, date, author, email, message, changes, committed in commits:
         if len(changes) > 1:
             # deletes and renames first: a path renamed away may be created again in the commit
             changes = sorted(changes, key=lambda c: c.status not in ("D", "R"))
@@ -238,7 +242,7 @@ def lineages(commits: Iterable[_Commit], *, deleted: bool = False) -> dict[str, 
             if line and line[-1][0] == sha:
                 continue  # one commit is one version, even when it shows twice (a merge)
             created = status in ("A", "C") or change.old_blob is None
-            line.append((sha, date, author, email, message, created, path, blob))
+            line.append((sha, date, author, email, message, created, path, blob, committed))
     found = {path: Versions(line) for path, line in gone.items() if line} if deleted else {}
     found.update((path, Versions(line)) for path, line in live.items() if line)
     return found

@@ -30,8 +30,7 @@ from .provider import PullRequestRef
 from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
 from .versioning import env_versions
-from .workspace import SpecRef, Workspace, parse_spec
-from .yamldoc import load_documents
+from .workspace import SpecRef, Workspace, parse_spec, spec_data
 
 #: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
 #: provider's ``commit_checks`` for the promotion's repository.
@@ -175,7 +174,7 @@ def plan_service(
     if source.directory or target.directory:
         return _plan_folder_service(ws, service, source, target)
     src_bytes = source.require()
-    src_docs = load_documents(src_bytes, source.path)
+    src_docs = spec_data(src_bytes, source.path, ws.config)
     planned = _plan(ws, service, source, target, src_bytes, src_docs)
     return planned if versions_later else with_versions(ws, planned, history)
 
@@ -202,7 +201,7 @@ def _plan(
             service, source, target, _LATER, None, plan, None, src_bytes, multi_document=multi
         )  # a new spec has no history, so no hold
     ws.repo.safe_path(target.path)
-    tgt_docs = load_documents(target.content, target.path)
+    tgt_docs = spec_data(target.content, target.path, ws.config)
     rules = ws.config.rules_for(target.path, tgt_docs)
     plan = plan_promotion(
         src_docs,

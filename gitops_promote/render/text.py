@@ -293,6 +293,7 @@ def _state(d: Drift) -> tuple[str, str]:
     if d.error:
         return "error: invalid spec", "bad"
     text = differences(d.pending, d.kept, d.attention)
+    text += "".join(f" ({r.summary})" for r in d.gates)  # gates still closed
     colour = "pending" if d.pending else ("kept" if d.kept else "ok")
     if d.newer:
         return f"{text}; {d.target} newer", "bad"
