@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, GitopsPromoteError
+from .environment import Environment
+from .errors import ConfigError, GitopsPromoteError, NotFoundError
 from .gates import Gates, GateSpecError, parse_gates
 from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
@@ -21,26 +22,6 @@ if TYPE_CHECKING:
     from .yamldoc import YamlDoc
 
 CONFIG_NAME = ".gitops-promote.yaml"
-
-
-@dataclass(frozen=True)
-class Environment:
-    """One environment: where its specs live (relative POSIX path) and its base branch.
-
-    ``base_branch`` is ``None`` when the config leaves it out: the branch checked out is used.
-    """
-
-    name: str
-    path: str
-    base_branch: str | None = None
-    #: ``spec`` pattern with one ``{service}`` placeholder (SPEC section 8); ``None``: ``path``
-    spec: str | None = None
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The environment's name and aliases, as values may spell it (SPEC section 3, rule 5)."""
-        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -80,8 +61,6 @@ class Config:
         for e in self.environments:
             if e.name == name:
                 return e
-        from .errors import NotFoundError
-
         known = ", ".join(e.name for e in self.environments)
         raise NotFoundError(f"unknown environment {name!r} (known: {known})")
 

@@ -233,6 +233,11 @@ def run_demo(
             echo(f"The repository is kept at {repo}: try `gitops-promote --repo {repo} status`.")
         else:
             echo("Run `gitops-promote demo --keep` to keep the repository and explore it.")
+        echo(
+            "Your own repository: add a .gitops-promote.yaml that says where each environment's "
+            "specs are (envs/<env>/<service>.yaml, kustomize overlays, Flux, Helm values, a "
+            "branch per environment): see the Layouts section of the README."
+        )
         return status
     finally:
         if not (keep or directory):

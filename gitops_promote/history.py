@@ -118,7 +118,10 @@ def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]
             changes = changes[: i + 1]
             break
     lines = lineages(
-        ((c.sha, c.date, c.author, c.email, c.message, (c,), c.committed) for c in reversed(changes)),
+        (
+            (c.sha, c.date, c.author, c.email, c.message, (c,), c.committed)
+            for c in reversed(changes)
+        ),
         deleted=True,
     )
     return list(lines.get(norm_path(path), ()))

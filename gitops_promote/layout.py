@@ -13,10 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .config import Environment
+from .environment import Environment
 
 PLACEHOLDER = "{service}"
 SPEC_SUFFIXES = (".yaml", ".yml")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, Environment, load_config
+from .config import Config, load_config
+from .environment import Environment
 from .errors import NotFoundError, SpecError, UsageError
 from .layout import SERVICE_RE as _SERVICE_RE
 from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gitops_promote import prbody
-from gitops_promote.config import Environment
+from gitops_promote.environment import Environment
 from gitops_promote.history import Version
 from gitops_promote.plan import MISSING, Change, Plan, plan_promotion
 from gitops_promote.presets import PRESETS
