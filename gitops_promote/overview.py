@@ -264,7 +264,8 @@ def status(
                     continue
                 a, b = docs.get((src, service)), docs.get((dst, service))
                 if a is not None and b is not None:
-                    plans[(service, src, dst)] = _drift(ws, src, dst, a, b)
+                    target = ws.found(dst).paths[service]
+                    plans[(service, src, dst)] = _drift(ws, src, dst, a, b, target)
         history = pending_history.result()
     if progress is not None:
         progress(len(all_services), len(all_services))
@@ -316,14 +317,18 @@ def _drift(
     dst: str,
     a: list[Any] | GitopsPromoteError,
     b: list[Any] | GitopsPromoteError,
+    target_path: str,
 ) -> Drift:
+    """What promoting one spec would do, under the rules of the target file (the ``auto``
+    preset picks them per file, as promote does)."""
     if isinstance(a, GitopsPromoteError) or isinstance(b, GitopsPromoteError):
         bad = a if isinstance(a, GitopsPromoteError) else b
         return Drift(src, dst, 0, 0, str(bad))
     if same(a, b):
         return Drift(src, dst, 0, 0)  # nothing differs: nothing to plan
+    rules = ws.config.rules_for(target_path, b)
     try:
-        plan = plan_promotion(a, b, ws.config.rules, source_env=src, target_env=dst)
+        plan = plan_promotion(a, b, rules, source_env=src, target_env=dst)
     except GitopsPromoteError as exc:  # added: fail refuses; status still reports
         return Drift(src, dst, 0, 0, str(exc))
     applied = sum(1 for c in plan.changes if c.applied)
@@ -517,12 +522,12 @@ def check(ws: Workspace, progress: Progress | None = None) -> CheckResult:
     """Config, every spec, and env vars set lower down but missing higher up (SPEC 3, rule 4)."""
     problems: list[Problem] = []
     specs, count = _read_working_specs(ws, problems, progress)
-    rules = ws.config.rules
     for src, dst in ws.config.promotions:
         for (env, service, file), src_doc in sorted(specs.items()):
             if env != src or (dst, service, file) not in specs:
                 continue
             dst_doc = specs[(dst, service, file)]
+            rules = ws.config.rules_for(dst_doc.filename, dst_doc.docs)  # per file under auto
             src_keys = env_keys(src_doc.docs, rules)
             dst_keys = env_keys(dst_doc.docs, rules)
             for key in src_keys:
