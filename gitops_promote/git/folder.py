@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import GitError, NotFoundError
-from .gateway import Gateway, one_line, scratch_dir
-from .log import LOG_FORMAT, LogRecord, parse_log
+from .gateway import Gateway, scratch_dir
+from .log import LogRecord, paths_log
 from .paths import norm_path
 from .read import diff_no_index, tree_entries
 
@@ -21,36 +20,11 @@ from .read import diff_no_index, tree_entries
 def folder_log(gw: Gateway, prefix: str, ref: str = "HEAD") -> list[LogRecord]:
     """Commits reachable from ``ref`` that changed a file below ``prefix``, newest first, with
     the changed paths below it (renames detected, so a moved file shows as ``R`` with its old
-    path). One ``git log``; a merge shows only when its result differs from every parent."""
-    norm = norm_path(prefix)
-    if ref.startswith("-"):
-        raise NotFoundError(f"unknown revision {ref!r}")
-    res = gw.run(
-        "-c",
-        "log.showSignature=false",
-        "log",
-        "-M",
-        "--date-order",
-        "--no-abbrev",
-        "--raw",
-        "-z",
-        "--no-color",
-        "--diff-merges=dense-combined",
-        LOG_FORMAT,
-        "--end-of-options",
-        ref,
-        "--",
-        f"{norm}/",
-        check=False,
-    )
-    if res.status != 0:
-        msg = one_line(res.stderr)
-        if "does not have any commits" in msg:
-            return []
-        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
-            raise NotFoundError(f"unknown revision {ref!r}")
-        raise GitError(f"git log failed: {msg}")
-    return parse_log(res.stdout)
+    path). One ``git log`` pass (:func:`.log.paths_log`); a shallow clone is deepened or refused
+    first, as for every history."""
+    records = list(paths_log(gw, ref, [f"{norm_path(prefix)}/"]))
+    records.reverse()
+    return records
 
 
 def folder_entries(gw: Gateway, commit: str, prefix: str) -> dict[str, tuple[str, str]]:

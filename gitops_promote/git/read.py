@@ -91,9 +91,15 @@ def read_objects(gw: Gateway, names: Sequence[str]) -> list[tuple[str, bytes | N
     if not names:
         return []
     data = gw.run("cat-file", "--batch", input=("\n".join(names) + "\n").encode()).stdout
+    with parsing("git cat-file --batch"):
+        return _parse_batch(data, len(names))
+
+
+def _parse_batch(data: bytes, count: int) -> list[tuple[str, bytes | None]]:
+    """(type, content) of each object in ``git cat-file --batch`` output."""
     results: list[tuple[str, bytes | None]] = []
     pos = 0
-    for _ in names:
+    for _ in range(count):
         end = data.index(b"\n", pos)
         header = data[pos:end].decode("utf-8", "replace")
         pos = end + 1
