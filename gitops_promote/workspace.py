@@ -101,6 +101,7 @@ class Workspace:
         self._tips: dict[str, str] = {}
         self._trees: dict[str, dict[str, str]] = {}
         self._blobs: dict[tuple[str, str], bytes | None] = {}  # (commit, path) -> content
+        self._found: dict[str, Found] = {}  # env -> its services, read once per command
         self._warned: set[str] = set()
         self._warn = warn or _stderr_warning
 
@@ -235,7 +236,13 @@ class Workspace:
         return {rel: contents[f"{loc.path}/{rel}"] or b"" for rel in names}
 
     def found(self, env_name: str) -> Found:
-        """Services of an environment and their spec paths (at its base branch tip)."""
+        """Services of an environment and their spec paths (at its base branch tip), worked out
+        once per command from the tree listing."""
+        if env_name not in self._found:
+            self._found[env_name] = self._find(env_name)
+        return self._found[env_name]
+
+    def _find(self, env_name: str) -> Found:
         layout = self.layout(env_name)
         commit = self.branch_tip(layout.branch)
         tree = self.tree(commit)
