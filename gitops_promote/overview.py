@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dirspec import folder_versions, plan_folder
+from .dirspec import plan_folder
+from .dirversions import folder_versions
 from .envvars import env_items
 from .errors import GitopsPromoteError, RefusedError, UsageError
 from .gates import GateResult, closed, evaluate, parse_date

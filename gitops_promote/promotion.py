@@ -19,7 +19,8 @@ from typing import Any
 from . import messages
 from .apply import apply_plan
 from .data import MISSING
-from .dirspec import folder_versions, plan_folder
+from .dirspec import plan_folder
+from .dirversions import folder_versions
 from .errors import GitopsPromoteError, NotFoundError, RefusedError, UsageError
 from .gates import CHECKS, CommitChecks, GateResult, Gates, closed, evaluate, parse_date, refusal
 from .history import Version, versions

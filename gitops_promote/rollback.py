@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from . import messages
 from .apply import apply_plan
-from .dirspec import files_diff, restore_changes, version_files
+from .dirspec import files_diff, restore_changes
+from .dirversions import version_files
 from .history import Version, read_version
 from .plan import Change, plan_promotion
 from .publish import Published, Publisher

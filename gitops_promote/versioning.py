@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .dirspec import folder_versions, pick_file, version_files
+from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
 from .history import Version, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix

@@ -77,7 +77,7 @@ def test_directory_spec_history_is_one_git_log(repo: GitRepo) -> None:
         return original(*args, **kwargs)
 
     git_repo.gateway.run = counting  # type: ignore[method-assign]
-    from gitops_promote.dirspec import folder_versions
+    from gitops_promote.dirversions import folder_versions
 
     found = folder_versions(git_repo, "envs/prod-us", "main")
     assert len(found) == 3
@@ -393,7 +393,7 @@ def test_directory_spec_pr_body_groups_changes_by_file(
 def test_directory_spec_version_files_are_one_listing_and_one_batched_read(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gitops_promote.dirspec import folder_versions, version_files
+    from gitops_promote.dirversions import folder_versions, version_files
     from gitops_promote.workspace import Workspace
 
     ws = Workspace.open(repo.path)
@@ -414,7 +414,7 @@ def test_directory_spec_version_files_are_one_listing_and_one_batched_read(
 
 
 def test_directory_spec_versions_from_a_pass_over_many_paths_ignore_other_folders() -> None:
-    from gitops_promote.dirspec import versions_of_folder
+    from gitops_promote.dirversions import versions_of_folder
     from gitops_promote.git.log import LogRecord, PathChange
 
     def rec(sha: str, *changes: PathChange) -> LogRecord:

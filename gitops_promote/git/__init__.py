@@ -1,4 +1,4 @@
-"""The git layer: the only package that runs git (and imports GitPython).
+"""The git layer: the only package that runs git (one gateway over the git command line).
 
 Reads specs at a ref, commits, branches and pushes, leaving the user's checkout alone.
 ``gateway`` runs git and scrubs tokens, ``read`` reads at refs, ``log`` parses history,

@@ -1,11 +1,12 @@
 """The one place that runs git: :class:`Gateway` and the token handling of network calls.
 
-Every git process starts in :meth:`Gateway.run` (GitPython, imported here only, finds the
-repository) and its failures become :mod:`gitops_promote.errors` classes carrying git's own
-(token-scrubbed) message. A git process is never left running: when a signal interrupts the
-wait (see :mod:`gitops_promote.interrupt`), a local git call is waited for (it runs in its own
-process group, so a terminal's Ctrl-C reaches only this program, which decides) and a network
-call is given a moment, then stopped; both are reaped before the interruption goes on.
+Every git process starts in :meth:`Gateway.run` (the repository is found by ``git rev-parse``,
+as git itself finds it) and its failures become :mod:`gitops_promote.errors` classes carrying
+git's own (token-scrubbed) message. A git process is never left running: when a signal
+interrupts the wait (see :mod:`gitops_promote.interrupt`), a local git call is waited for (it
+runs in its own process group, so a terminal's Ctrl-C reaches only this program, which decides)
+and a network call is given a moment, then stopped; both are reaped before the interruption
+goes on.
 
 A token reaches git only through ``GIT_CONFIG_*`` environment variables of the one network process
 that needs it (an ``http.extraHeader``), never on a command line, in ``.git/config``, in a remote
@@ -29,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-
-import git
 
 from .. import interrupt
 from ..errors import GitError, NotFoundError
@@ -274,18 +273,33 @@ class Gateway:
 
     def __init__(self, path: str | Path) -> None:
         p = Path(path)
-        try:
-            repo = git.Repo(p, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-            raise NotFoundError(f"not a git repository (or any parent up to /): {p}") from exc
-        if repo.bare or repo.working_tree_dir is None:
-            raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
-        self._repo = repo
-        self.root: Path = Path(repo.working_tree_dir).resolve()
+        self._exe = "git"
+        missing = f"not a git repository (or any parent up to /): {p}"
+        if not p.is_dir():
+            raise NotFoundError(missing)
+        # One rev-parse finds the work tree as git itself does (GIT_DIR, worktrees, ceilings,
+        # safe.directory): a few milliseconds, where a library's discovery costs an import
+        # and git processes of its own on every command.
+        status, out, err = _run_process(
+            [self._exe, "rev-parse", "--is-bare-repository", "--show-toplevel"],
+            p,
+            None,
+            {**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            None,
+            network=False,
+        )
+        lines = out.decode("utf-8", "surrogateescape").splitlines()
+        if status != 0 or len(lines) < 2:
+            if lines[:1] == ["true"]:
+                raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
+            message = one_line(err.decode("utf-8", "replace"))
+            if not message or "not a git repository" in message:
+                raise NotFoundError(missing)
+            raise NotFoundError(f"{p}: {message.removeprefix('fatal: ')}")
+        self.root: Path = Path(lines[1]).resolve()
         #: revisions whose whole history is known to be here, "*" for all of them (see
         #: log.require_full_history)
         self.whole_history: set[str] = set()
-        self._exe = str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
     def run(
         self,

@@ -35,6 +35,36 @@ def test_not_a_repository_is_not_found(tmp_path: Path) -> None:
     assert str(tmp_path) in str(info.value)
 
 
+def test_a_missing_folder_or_a_file_is_not_found(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("x\n")
+    for path in (tmp_path / "missing", tmp_path / "file.txt"):
+        with pytest.raises(NotFoundError, match="not a git repository"):
+            GitRepository(path)
+
+
+def test_a_bare_repository_is_refused(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "b.git")], check=True)
+    with pytest.raises(NotFoundError, match="is a bare git repository: a work tree is needed"):
+        GitRepository(tmp_path / "b.git")
+
+
+def test_opens_a_linked_worktree_at_its_own_root(work: GitRepo, tmp_path: Path) -> None:
+    linked = tmp_path / "linked"
+    work.git("worktree", "add", "-q", "-b", "other", str(linked))
+    repo = GitRepository(linked / "envs")
+    assert repo.root == linked.resolve()
+    assert repo.current_branch() == "other"
+
+
+def test_opening_runs_one_git_process(work: GitRepo, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.txt"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GIT_TRACE", str(trace))
+        GitRepository(work.path)
+    commands = [line for line in trace.read_text().splitlines() if "trace: built-in" in line]
+    assert len(commands) == 1 and "rev-parse" in commands[0]
+
+
 # ---------------------------------------------------------------- tokens over HTTP
 
 
