@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .history import Version
+from .history import Version, Versions
 from .messages import FORCED, RESTORES
 
 __all__ = ["FORCED_TRAILER", "Hold", "find_hold"]
@@ -87,7 +87,9 @@ def find_hold(env: str, service: str, versions: Sequence[Version]) -> Hold | Non
     """
     if not versions:
         return None
-    current = max(versions, key=lambda v: v.number)
+    # a pass's versions are oldest first: the current one is the last, read without making
+    # a Version of every other
+    current = versions[-1] if isinstance(versions, Versions) else max(versions, key=_number)
     if current.kind != "rollback":
         return None
     label, sha = _restores(current)
@@ -99,9 +101,13 @@ def find_hold(env: str, service: str, versions: Sequence[Version]) -> Hold | Non
     if label is None:
         same = [v for v in earlier if v.blob == current.blob]
         if same:
-            newest = max(same, key=lambda v: v.number)
+            newest = max(same, key=_number)
             label, sha = newest.label, newest.sha
     return Hold(env=env, service=service, held=current, restores=label, restores_sha=sha)
+
+
+def _number(version: Version) -> int:
+    return version.number
 
 
 def _restores(version: Version) -> tuple[str | None, str | None]:

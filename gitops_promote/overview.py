@@ -25,7 +25,7 @@ from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
 from .specfiles import Files, check_entries, is_yaml, symlink_problem, symlinks
-from .versioning import env_versions
+from .versioning import log_versions, versions_by_env
 from .workspace import Workspace, parse_spec, spec_data
 from .yamldoc import load_documents
 from .yamldoc.plain import same
@@ -221,11 +221,14 @@ def status(
     ``now`` is the clock of the soak gates (default: the current time). A directory spec is
     read through its own folder log."""
     names = _selected_envs(ws, envs)
-    contents = ws.read_specs(names)
+    for env in names:
+        ws.branch_tip(ws.layout(env).branch)
     wanted = _glob_filter(services)
-    # The log pass runs in git while this process reads and plans the specs (2 cores or more).
+    # The log pass runs in git from the start, while this process lists, reads and plans the
+    # specs (2 cores or more).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending_history = pool.submit(env_versions, ws, names)
+        pending_history = pool.submit(log_versions, ws, names)
+        contents = ws.read_specs(names)
         docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
         images: dict[tuple[str, str], str | None] = {}
         folders: dict[tuple[str, str], tuple[str, Files] | GitopsPromoteError] = {}
@@ -267,7 +270,7 @@ def status(
                 if a is not None and b is not None:
                     target = ws.found(dst).paths[service]
                     plans[(service, src, dst)] = _drift(ws, src, dst, a, b, target)
-        history = pending_history.result()
+        history = versions_by_env(ws, names, pending_history.result())
     if progress is not None:
         progress(len(all_services), len(all_services))
     cells: dict[tuple[str, str], Cell] = dict(folder_cells)

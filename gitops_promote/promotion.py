@@ -30,7 +30,7 @@ from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
-from .versioning import env_versions
+from .versioning import log_versions, versions_by_env
 from .workspace import SpecRef, Workspace, parse_spec, spec_data
 
 #: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
@@ -295,18 +295,20 @@ def _plan_all(
     """Plan every service; with several, one blob read and one log pass per branch (not a git
     process per spec), the log pass running in git while this process plans.
     ``progress(done, total)`` as services are planned."""
-    if len(names) > 1:
-        ws.read_specs([source_env, target_env])
+    envs = [source_env, target_env]
+    for env in envs:
+        ws.branch_tip(ws.layout(env).branch)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = (
-            pool.submit(env_versions, ws, [source_env, target_env]) if len(names) > 1 else None
-        )
+        # the log pass runs in git from the start, while the specs are listed, read and planned
+        pending = pool.submit(log_versions, ws, envs) if len(names) > 1 else None
+        if len(names) > 1:
+            ws.read_specs(envs)
         drafts = []
         for done, name in enumerate(names):
             if progress is not None:
                 progress(done, len(names))
             drafts.append(plan_service(ws, name, source_env, target_env, versions_later=True))
-        history = pending.result() if pending is not None else None
+        history = versions_by_env(ws, envs, pending.result()) if pending is not None else None
     if progress is not None:
         progress(len(names), len(names))
     return [with_versions(ws, sp, history) for sp in drafts]

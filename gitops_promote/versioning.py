@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
-from .history import Version, all_versions, read_version, resolve_version, versions
+from .history import Version, Versions, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix
 from .prtext import diff_pr_body
 from .publish import BranchCommit, Published, Publisher, publish_branch
@@ -49,15 +49,37 @@ def env_versions(
     """The versions of every spec of several environments (env -> service -> versions, oldest
     first): ONE ``git log`` pass per base branch, over the folders the environments' specs are
     in, never a git process per spec (SPEC section 1: renames followed, copies never)."""
-    by_tip: dict[str, list[str]] = {}
+    return versions_by_env(ws, env_names, log_versions(ws, env_names))
+
+
+#: the versions of every file below the environments' folders, per base branch tip
+BranchVersions = dict[str, dict[str, Versions]]
+
+
+def log_versions(ws: Workspace, env_names: Sequence[str]) -> BranchVersions:
+    """The log passes of :func:`env_versions` (tip -> current path -> versions): git work
+    only, no tree listing, so that a command can run them in a thread from its first moment
+    while it lists and reads the specs (:func:`versions_by_env` joins the two)."""
+    by_tip: dict[str, set[str]] = {}
     for env in env_names:
-        by_tip.setdefault(ws.branch_tip(ws.layout(env).branch), []).append(env)
+        tip = ws.branch_tip(ws.layout(env).branch)
+        by_tip.setdefault(tip, set()).update(
+            static_prefix(p) for p in env_patterns(ws.config.env(env))
+        )
+    return {
+        tip: all_versions(ws.repo, tip, [] if "" in prefixes else sorted(prefixes))
+        for tip, prefixes in by_tip.items()
+    }
+
+
+def versions_by_env(
+    ws: Workspace, env_names: Sequence[str], logged: BranchVersions
+) -> dict[str, dict[str, Sequence[Version]]]:
+    """env -> service -> versions, from the log passes of :func:`log_versions`."""
     out: dict[str, dict[str, Sequence[Version]]] = {}
-    for tip, envs in by_tip.items():
-        prefixes = {static_prefix(p) for e in envs for p in env_patterns(ws.config.env(e))}
-        lines = all_versions(ws.repo, tip, [] if "" in prefixes else sorted(prefixes))
-        for env in envs:
-            out[env] = {svc: lines.get(path, []) for svc, path in ws.found(env).paths.items()}
+    for env in env_names:
+        lines = logged[ws.branch_tip(ws.layout(env).branch)]
+        out[env] = {svc: lines.get(path, []) for svc, path in ws.found(env).paths.items()}
     return out
 
 

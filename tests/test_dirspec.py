@@ -76,7 +76,14 @@ def test_directory_spec_history_is_one_git_log(repo: GitRepo) -> None:
         calls.append(args)
         return original(*args, **kwargs)
 
+    streamed = git_repo.gateway.stream
+
+    def counting_stream(*args: str, **kwargs: Any) -> Any:
+        calls.append(args)
+        return streamed(*args, **kwargs)
+
     git_repo.gateway.run = counting  # type: ignore[method-assign]
+    git_repo.gateway.stream = counting_stream  # type: ignore[method-assign]
     from gitops_promote.dirversions import folder_versions
 
     found = folder_versions(git_repo, "envs/prod-us", "main")

@@ -515,7 +515,14 @@ def test_all_versions_is_one_git_process(
         calls.append(args)
         return real(self, *args, **kw)
 
+    real_stream = Gateway.stream
+
+    def counting_stream(self: Gateway, *args: str, **kw: Any) -> Any:
+        calls.append(args)
+        return real_stream(self, *args, **kw)
+
     monkeypatch.setattr(Gateway, "run", counting)
+    monkeypatch.setattr(Gateway, "stream", counting_stream)
     every = all_versions(repo, "HEAD", ["envs/dev", "envs/prod"])
     calls = [c for c in calls if "--is-shallow-repository" not in c]  # once per repository
     assert len(calls) == 1

@@ -8,12 +8,10 @@ import itertools
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from gitops_promote import cli
-from gitops_promote.git import Gateway
 from gitops_promote.overview import Cell, Drift, ServiceStatus, StatusResult
 from gitops_promote.render.text import status_text
 from gitops_promote.textfmt import differences
@@ -38,16 +36,16 @@ def add_services(repo: GitRepo, count: int, start: int = 0) -> None:
 def git_calls(
     monkeypatch: pytest.MonkeyPatch, repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str
 ) -> list[str]:
-    """The git commands one CLI run starts (every git process goes through Gateway.run)."""
+    """The git commands one CLI run starts: every process, however the gateway starts it."""
     calls: list[str] = []
-    real = Gateway.run
+    real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
-    def counting(self: Gateway, *git_args: str, **kwargs: Any) -> Any:
-        calls.append(" ".join(git_args))
-        return real(self, *git_args, **kwargs)
+    def spy(self: subprocess.Popen[bytes], argv: list[str], *rest: object, **kw: object) -> None:
+        calls.append(" ".join(argv[1:]))
+        real(self, argv, *rest, **kw)
 
     with monkeypatch.context() as m:
-        m.setattr(Gateway, "run", counting)
+        m.setattr(subprocess.Popen, "_execute_child", spy)
         code, _, err = run(repo, "--output", "json", *args, capsys=capsys)
     assert code in (0, 1), err
     return calls

@@ -192,6 +192,55 @@ def _run_process(
     return proc.returncode, out, err
 
 
+@dataclass
+class Streamed:
+    """How a streamed git process ended (see :meth:`Gateway.stream`): set after its last chunk."""
+
+    status: int = -1
+    stderr: str = ""
+
+
+def _stream_process(
+    argv: list[str], cwd: Path, env: Mapping[str, str], ended: Streamed, size: int
+) -> Iterator[bytes]:
+    """stdout of a local, read-only git process in chunks as it is written; its exit status and
+    stderr in ``ended`` after the last one. A consumer that stops early (or an interruption)
+    stops the process: it only reads, so nothing is left half done."""
+    extra: dict[str, Any] = {}
+    if sys.version_info >= (3, 11):
+        extra["process_group"] = 0
+    else:  # pragma: no cover - Python 3.10
+        extra["preexec_fn"] = os.setpgrp
+    with tempfile.TemporaryFile() as errors:  # a file: stderr can never fill a pipe and block
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                **extra,
+            )
+        except FileNotFoundError as exc:
+            raise GitError(f"git is not installed or not on PATH: {exc}") from None
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        done = False
+        try:
+            while chunk := os.read(fd, size):
+                yield chunk
+            proc.wait()
+            done = True
+        finally:
+            if not done:
+                _stop(proc)
+            proc.stdout.close()
+        errors.seek(0)
+        ended.stderr = errors.read().decode("utf-8", "replace")
+        ended.status = proc.returncode
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     """Stop a git process and the helpers it started (``git-remote-https``, ssh).
 
@@ -327,6 +376,13 @@ class Gateway:
             detail = one_line(stderr) or f"exit code {result.status}"
             raise GitError(f"{what or 'git ' + args[0]} failed: {detail}")
         return result
+
+    def stream(self, *args: str, ended: Streamed, size: int = 1 << 16) -> Iterator[bytes]:
+        """stdout of a local read-only ``git ARGS`` as it is written (a long ``git log``, parsed
+        while git still walks the history); ``ended`` holds the exit status and stderr once the
+        last chunk is read. Not checked: the caller reads ``ended`` and decides."""
+        env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0"}
+        return _stream_process([self._exe, *args], self.root, env, ended, size)
 
     def out(self, *args: str, **kwargs: Any) -> str:
         """stdout of ``git ARGS`` (which must succeed), decoded and stripped."""

@@ -8,12 +8,12 @@ only), :func:`file_log` the one-path view with ``--follow``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError
-from .gateway import Gateway, one_line
+from .gateway import Gateway, Streamed, one_line
 from .paths import norm_path
 from .read import current_branch, rev_parse
 from .remote import remote_url
@@ -157,26 +157,35 @@ def _cut_short(gw: Gateway, ref: str, shallow_file: Path) -> bool:
 
 def paths_log(gw: Gateway, ref: str, prefixes: Sequence[str]) -> Iterator[LogRecord]:
     """Every commit reachable from ``ref`` that changed a path at or below one of ``prefixes``
-    (files or folders), OLDEST first, from ONE ``git log`` pass; the records are made as they
-    are read, so a caller that folds them never holds the whole history's records at once.
+    (files or folders), OLDEST first, from ONE ``git log`` pass. The output is parsed while git
+    writes it, and the records are made as they are read: a caller that folds them works while
+    git still walks the history and never holds the whole history's records at once.
 
     Each record lists every such path the commit changed. Renames are detected (``-M``: the old
     path is gone in the same commit) between paths under the prefixes; copies never are. An
     empty ``prefixes`` means the whole tree.
     """
     paths = [norm_path(p, allow_root=True) or "." for p in prefixes]
-    return iter_log(_run_log(gw, ref, paths, follow=False))
+    args = _log_args(gw, ref, paths, follow=False)
+    ended = Streamed()
+    yield from iter_log_chunks(gw.stream(*args, ended=ended))
+    if ended.status != 0:
+        _failed(gw, ref, ended.stderr)
 
 
 def _log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[LogRecord]:
-    return parse_log(_run_log(gw, ref, paths, follow=follow))
+    res = gw.run(*_log_args(gw, ref, paths, follow=follow), check=False)
+    if res.status != 0:
+        _failed(gw, ref, res.stderr)
+        return []
+    return parse_log(res.stdout)
 
 
-def _run_log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> bytes:
+def _log_args(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> list[str]:
     if ref.startswith("-"):
         raise NotFoundError(f"unknown revision {ref!r}")
     require_full_history(gw, ref)
-    res = gw.run(
+    return [
         "-c",
         "log.showSignature=false",
         "log",
@@ -192,18 +201,20 @@ def _run_log(gw: Gateway, ref: str, paths: Sequence[str], *, follow: bool) -> by
         ref,
         "--",
         *paths,
-        check=False,
-    )
-    if res.status != 0:
-        msg = one_line(res.stderr)
-        if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
-            if _unborn(gw, ref):
-                return b""  # a branch without commits yet: no versions
-            raise NotFoundError(f"unknown revision {ref!r}")
-        if "does not have any commits" in msg:
-            return b""
-        raise GitError(f"git log failed: {msg}")
-    return res.stdout
+    ]
+
+
+def _failed(gw: Gateway, ref: str, stderr: str) -> None:
+    """A ``git log`` that failed: returns when it means "no commits yet" (no versions), else
+    raises NotFoundError for an unknown revision or GitError with git's message."""
+    msg = one_line(stderr)
+    if "unknown revision" in msg or "bad revision" in msg or "ambiguous argument" in msg:
+        if _unborn(gw, ref):
+            return  # a branch without commits yet: no versions
+        raise NotFoundError(f"unknown revision {ref!r}")
+    if "does not have any commits" in msg:
+        return
+    raise GitError(f"git log failed: {msg}")
 
 
 def _unborn(gw: Gateway, ref: str) -> bool:
@@ -230,21 +241,48 @@ def parse_log(data: bytes) -> list[LogRecord]:
 
 
 def iter_log(data: bytes) -> Iterator[LogRecord]:
-    """The records of ``git log -z --raw`` output in :data:`LOG_FORMAT`, as they are parsed.
+    """The records of ``git log -z --raw`` output in :data:`LOG_FORMAT`, as they are parsed."""
+    return iter_log_chunks((data,))
 
-    The output is split at NULs once; a record starts at a token opening with the separator
-    (0x1e), its seven fields follow, then its changes: a ``:meta`` token and one path (two for
-    a rename or copy). Fields are taken by position, so a message may hold any byte but NUL.
+
+def iter_log_chunks(chunks: Iterable[bytes]) -> Iterator[LogRecord]:
+    """The records of ``git log -z --raw`` output in :data:`LOG_FORMAT` read in ``chunks`` (cut
+    anywhere), each given as soon as the output shows it is complete: when the next record
+    starts, or at the end.
+
+    The output is split at NULs; a record starts at a token opening with the separator (0x1e),
+    its seven fields follow, then its changes: a ``:meta`` token and one path (two for a rename
+    or copy). Fields are taken by position, so a message may hold any byte but NUL.
     """
-    toks = data.split(b"\0")
-    del data  # the caller's reference may be the last: the tokens are all that is needed
+    toks: list[bytes] = []
+    tail = b""
+    for chunk in chunks:
+        parts = (tail + chunk).split(b"\0") if tail else chunk.split(b"\0")
+        tail = parts.pop()
+        toks += parts
+        if len(toks) >= _BATCH:
+            used = yield from _records(toks, final=False)
+            del toks[:used]
+    toks.append(tail)
+    yield from _records(toks, final=True)
+
+
+_BATCH = 4096  # tokens gathered before a parse: a chunk's worth, not a token at a time
+
+
+def _records(toks: list[bytes], *, final: bool) -> Generator[LogRecord, None, int]:
+    """Parse the complete records of ``toks``; return how many tokens they used. Unless
+    ``final``, a record that may go on in the next chunk is left for then."""
     n = len(toks)
     i = 0
     while i < n:
         head = toks[i].lstrip(b"\n")
         if not head.startswith(b"\x1e") or i + 7 > n:
+            if not final and head.startswith(b"\x1e"):
+                return i  # its fields are still to come
             i += 1
             continue
+        start = i
         sha = head[1:].decode("ascii", "replace")
         parents = tuple(toks[i + 1].decode("ascii", "replace").split())
         date = toks[i + 2].decode("utf-8", "replace")
@@ -261,6 +299,8 @@ def iter_log(data: bytes) -> Iterator[LogRecord]:
                 continue
             if meta_b[:1] != b":":
                 break
+            if i + 2 >= n and not final:
+                return start  # its paths may be in the next chunk
             meta = meta_b.decode("ascii", "replace")
             parts = meta.lstrip(":").split(" ")
             status_letters = parts[-1]
@@ -282,7 +322,10 @@ def iter_log(data: bytes) -> Iterator[LogRecord]:
                 old_path, path = None, _path(toks[i + 1])
                 i += 2
             changes.append(PathChange(status, old_path, path, _blob(parts[2]), _blob(parts[3])))
+        if i >= n and not final:
+            return start  # more changes of it may follow
         yield LogRecord(sha, parents, date, author, email, message, tuple(changes), committed)
+    return i
 
 
 def _path(raw: bytes) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from gitops_promote.git import Gateway
-from gitops_promote.git.log import LOG_FORMAT, parse_log
+import pytest
+
+from gitops_promote.errors import NotFoundError
+from gitops_promote.git import Gateway, log
+from gitops_promote.git.gateway import Streamed
+from gitops_promote.git.log import LOG_FORMAT, iter_log_chunks, parse_log, paths_log
 
 from .repos import MakeRepo
 
@@ -44,3 +48,52 @@ def test_a_commit_without_changed_paths_is_a_record_without_changes(git_repo: Ma
     (record,) = parse_log(out)
     assert (record.sha, record.changes) == (empty, ())
     assert parse_log(b"") == []
+
+
+def _busy_log(git_repo: MakeRepo) -> tuple[Gateway, bytes]:
+    """A log with renames, deletes, an empty commit, a merge and messages holding odd bytes."""
+    work = git_repo({"envs/dev/api.yaml": "a: 1\n", "envs/dev/web.yaml": WEB})
+    work.commit({"envs/dev/api.yaml": "a: 2\n"}, "multi\n\nline \x1e body\n\nTrailer: x")
+    work.git("mv", "envs/dev/web.yaml", "envs/dev/www.yaml")
+    work.commit({"envs/prod/api.yaml": "a: 2\n"}, "rename and add")
+    work.git("checkout", "-q", "-b", "side")
+    work.commit({"envs/prod/api.yaml": "a: 3\n"}, "side change")
+    work.git("checkout", "-q", "main")
+    work.commit({"envs/dev/api.yaml": "a: 4\n", "envs/dev/www.yaml": None}, "main change")
+    work.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    work.commit({}, "empty")
+    gw = Gateway(work.path)
+    args = ["log", "-M", "-z", "--raw", "--no-abbrev", "--diff-merges=dense-combined", LOG_FORMAT]
+    return gw, gw.run(*args, "HEAD").stdout
+
+
+def test_records_are_the_same_however_the_output_is_cut(git_repo: MakeRepo) -> None:
+    _, out = _busy_log(git_repo)
+    whole = parse_log(out)
+    assert len(whole) == 7 and any(len(r.parents) == 2 for r in whole)
+    for size in (1, 2, 3, 7, 64, 1000, len(out)):
+        chunks = [out[i : i + size] for i in range(0, len(out), size)]
+        for batch in (1, 5, 4096):  # records completed in every parse, or only at the end
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(log, "_BATCH", batch)
+                assert list(iter_log_chunks(chunks)) == whole, (size, batch)
+
+
+def test_a_pass_streams_its_records_and_stops_git_when_left_early(git_repo: MakeRepo) -> None:
+    gw, _ = _busy_log(git_repo)
+    ended = Streamed()
+    chunks = gw.stream("log", "-z", "--raw", LOG_FORMAT, "HEAD", ended=ended, size=16)
+    first = next(chunks)
+    assert first.startswith(b"\x1e")
+    chunks.close()  # the consumer stops: git is stopped, not left writing into a full pipe
+    assert ended.status == -1
+    assert [r.message for r in paths_log(gw, "HEAD", ["envs/prod"])] == [
+        "rename and add\n",
+        "side change\n",
+    ]
+
+
+def test_a_pass_over_an_unknown_revision_is_not_found(git_repo: MakeRepo) -> None:
+    gw, _ = _busy_log(git_repo)
+    with pytest.raises(NotFoundError, match="unknown revision 'nope'"):
+        list(paths_log(gw, "nope", ["envs"]))
