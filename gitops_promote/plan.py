@@ -58,7 +58,16 @@ from .data import (
 from .envspecific import is_env_specific, names_env
 from .errors import RefusedError
 from .pointer import WILDCARD, RulePath, join
-from .rules import Action, EnvVarsRule, RuleSet, govern, rule_below, rule_entries, rule_matches
+from .rules import (
+    Action,
+    EnvVarsRule,
+    RuleSet,
+    govern,
+    governed,
+    rule_below,
+    rule_entries,
+    rule_matches,
+)
 
 __all__ = ["MISSING", "Category", "Change", "Plan", "pair_documents", "plan_promotion"]
 
@@ -104,6 +113,7 @@ class _Planner:
         self.rules = rules
         self.fill_missing = fill_missing
         self.entries = rule_entries(rules)
+        self.governed = governed(rules)
         self.src = source_env
         self.dst = target_env
         self.src_names = (source_env, *rules.aliases.get(source_env, ()))
@@ -126,7 +136,11 @@ class _Planner:
         self.refused.append(self.path(segs) if self.prefix else name)
 
     def govern(self, segs: tuple[str, ...]) -> tuple[Action, RulePath | None]:
-        return govern(self.entries, self.rules.default, segs, self.kind)
+        key = (segs, self.kind)
+        found = self.governed.get(key)
+        if found is None:
+            found = self.governed[key] = govern(self.entries, self.rules.default, segs, self.kind)
+        return found
 
     def describe(self, segs: tuple[str, ...], action: Action, rule: RulePath | None) -> str:
         """The governing rule for reasons in parentheses: ``retain /replicas, preset x``."""

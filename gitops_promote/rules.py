@@ -6,6 +6,7 @@ Plain frozen values; the built-in presets live in :mod:`gitops_promote.presets`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -133,3 +134,18 @@ def govern(
     if best is None:
         return default, None
     return best
+
+
+Governed = dict[tuple[tuple[str, ...], str | None], tuple[Action, RulePath | None]]
+_GOVERNED: weakref.WeakKeyDictionary[RuleSet, Governed] = weakref.WeakKeyDictionary()
+
+
+def governed(rules: RuleSet) -> Governed:
+    """Where :func:`govern`'s answers for ``rules`` are remembered, (segments, kind) -> answer,
+    while the rule set lives: the services of a ``status`` or ``promote --all`` share their
+    paths, so each path's rule is worked out once per command, not once per service. Equal rule
+    sets share it (the answer depends only on the compared fields)."""
+    memo = _GOVERNED.get(rules)
+    if memo is None:
+        memo = _GOVERNED[rules] = {}
+    return memo

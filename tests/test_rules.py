@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from gitops_promote.plan import plan_promotion
 from gitops_promote.pointer import RulePath
 from gitops_promote.presets import PRESETS
-from gitops_promote.rules import match_rule
+from gitops_promote.rules import RuleSet, governed, match_rule
 
 from .planning import rules
 
@@ -71,3 +72,20 @@ def test_match_rule_escaped_segments() -> None:
 def test_match_rule_rejects_bad_report_paths(bad: Any) -> None:
     with pytest.raises(ValueError):
         match_rule(rules(), bad)
+
+
+def test_a_paths_rule_is_worked_out_once_for_every_plan_over_equal_rule_sets() -> None:
+    def make() -> RuleSet:
+        return RuleSet(overwrite=(RulePath.parse("/image"),), retain=(RulePath.parse("/replicas"),))
+
+    first, second = make(), make()
+    assert first is not second and governed(first) is governed(second)
+    source = {"image": "a:2", "replicas": 1, "port": 80}
+    target = {"image": "a:1", "replicas": 3, "port": 80}
+    plan_promotion([source], [target], first)
+    memo = dict(governed(first))
+    assert memo[(("replicas",), None)] == ("retain", RulePath.parse("/replicas"))
+    assert memo[(("image",), None)] == ("overwrite", RulePath.parse("/image"))
+    plan = plan_promotion([source], [target], second)
+    assert governed(second) == memo  # the second plan found every answer there
+    assert [c.path for c in plan.changes if c.category != "retained"] == ["/image"]
