@@ -1,4 +1,5 @@
-"""Commit messages and their trailers (SPEC section 6), so that history can classify versions."""
+"""Commit messages and their trailers (SPEC section 6), so that history can classify versions;
+and the body of an update or rollback pull request, which is its commit message and diff."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 
+#: What every trailer of the tool starts with.
+TRAILER_PREFIX = "Gitops-Promote-"
 KIND = "Gitops-Promote-Kind"
 RESTORES = "Gitops-Promote-Restores"
 SOURCE = "Gitops-Promote-Source"
@@ -87,3 +90,22 @@ def promote_message(
     return compose(
         f"promote({service}): {source_env} {source_version} -> {target_env}", body, trailers
     )
+
+
+def diff_pr_body(message: str, diff: str, path: str) -> str:
+    """The body of an ``update --pr`` or ``rollback --pr`` pull request: the commit message
+    without its trailers, then the file's diff.
+
+    It lives here, not with the renderings in :mod:`gitops_promote.render`: it is not a view of
+    a result but the commit's own text, taken apart by the format this module defines, and
+    :func:`gitops_promote.versioning.write_version` (the core) opens the pull request with it,
+    where a promotion's title and body are rendered by the CLI from the planned result."""
+    subject, _, rest = message.partition("\n")
+    lines = [f"## {subject}", ""]
+    body = "\n".join(
+        line for line in rest.strip().splitlines() if not line.startswith(TRAILER_PREFIX)
+    ).strip()
+    if body:
+        lines += [body, ""]
+    lines += [f"Changes to `{path}`:", "", "```diff", diff.rstrip("\n"), "```", ""]
+    return "\n".join(lines)

@@ -1,5 +1,6 @@
-"""The text of the pull requests the tool opens: title and body of a promotion (every difference
-and what happens to it), and the body of an update or rollback pull request (message and diff).
+"""The text of the pull request of a promotion: title and body (every difference and what
+happens to it). The body of an update or rollback pull request is its commit message and diff
+(:func:`gitops_promote.messages.diff_pr_body`).
 
 Part of what a promotion or a new version produces, so the use cases compose it; the renderings
 for people's terminals and job summaries live in :mod:`gitops_promote.render`.
@@ -60,16 +61,3 @@ def pr_body(
     """The pull request body, as a reviewer reads it: :func:`gitops_promote.prbody.body`;
     the services skipped because their target is held, and what ``--force`` overrode."""
     return prbody.body(source_env, target_env, services, branch, held=held, forced=forced)
-
-
-def diff_pr_body(message: str, diff: str, path: str) -> str:
-    """Body of an update/rollback pull request: the commit message and the file's diff."""
-    subject, _, rest = message.partition("\n")
-    lines = [f"## {subject}", ""]
-    body = "\n".join(
-        line for line in rest.strip().splitlines() if not line.startswith("Gitops-Promote-")
-    ).strip()
-    if body:
-        lines += [body, ""]
-    lines += [f"Changes to `{path}`:", "", "```diff", diff.rstrip("\n"), "```", ""]
-    return "\n".join(lines)

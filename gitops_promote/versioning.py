@@ -11,7 +11,7 @@ from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
 from .history import Version, Versions, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix
-from .prtext import diff_pr_body
+from .messages import diff_pr_body
 from .publish import BranchCommit, Published, Publisher, publish_branch
 from .specfiles import Files
 from .workspace import SpecRef, Workspace

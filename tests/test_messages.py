@@ -32,3 +32,12 @@ def test_update_message_lists_each_change_and_uses_the_users_summary() -> None:
 def test_trailers_are_the_last_paragraph() -> None:
     msg = messages.update_message("dev", "api", [("/image", "a", "b")], None)
     assert msg.split("\n\n")[-1] == "Gitops-Promote-Kind: update\n"
+
+
+def test_diff_pr_body_is_the_message_without_trailers_and_the_diff() -> None:
+    msg = messages.update_message("prod", "api", [("/replicas", 2, 3)], "scale\n\nfor launch")
+    diff = "--- a/envs/prod/api.yaml\n+++ b/envs/prod/api.yaml\n-replicas: 2\n+replicas: 3\n"
+    body = messages.diff_pr_body(msg, diff, "envs/prod/api.yaml")
+    assert body.startswith("## update(prod/api): scale\n\nfor launch\n\n- /replicas: 2 -> 3\n")
+    assert messages.TRAILER_PREFIX not in body
+    assert body.endswith(f"Changes to `envs/prod/api.yaml`:\n\n```diff\n{diff}```\n")
