@@ -343,11 +343,14 @@ def _version_write_options(func: F) -> F:
 @click.pass_obj
 def history(opts: Options, service: str, env: str) -> int:
     """Versions of a spec, newest first."""
-    from . import render, versioning
+    from . import versioning
+    from .render.jsondata import history_json
+    from .render.markdown import history_md
+    from .render.text import history_text
 
     res = versioning.history(opts.workspace(), service, env)
-    data = render.history_json(res)
-    _emit(opts, "history", data, render.history_text(res), lambda: render.history_md(res))
+    data = history_json(res)
+    _emit(opts, "history", data, history_text(res), lambda: history_md(res))
     return EXIT_OK
 
 
@@ -359,18 +362,20 @@ def history(opts: Options, service: str, env: str) -> int:
 @click.pass_obj
 def show(opts: Options, service: str, env: str, version: str | None, file: str | None) -> int:
     """The exact bytes of a spec at a version."""
-    from . import render, versioning
+    from . import versioning
+    from .render.files import files_text
+    from .render.jsondata import show_json
 
     res = versioning.show(opts.workspace(), service, env, version, file)
     if opts.output == "json":
-        click.echo(json.dumps(render.show_json(res), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(show_json(res), indent=2, ensure_ascii=False))
     else:
         out = sys.stdout.buffer
-        out.write(res.content if res.files is None or res.file else render.files_text(res))
+        out.write(res.content if res.files is None or res.file else files_text(res))
         out.flush()
     if workflow.in_actions():
-        data = render.show_json(res)
-        shown = data["content"] if res.files is None or res.file else render.files_text(res)
+        data = show_json(res)
+        shown = data["content"] if res.files is None or res.file else files_text(res)
         text = shown.decode("utf-8", "replace") if isinstance(shown, bytes) else shown
         workflow.report("show", data, f"```yaml\n{text}\n```\n")
     return EXIT_OK
@@ -426,8 +431,10 @@ def update(
     token: str | None,
 ) -> int:
     """Edit a spec in place and commit it as a new version."""
-    from . import render
     from .patching import read_patch
+    from .render.jsondata import update_json
+    from .render.markdown import update_md
+    from .render.text import update_text
     from .update import update as update_spec
 
     patch = None
@@ -448,8 +455,8 @@ def update(
         publisher=publisher,
         pr=pr,
     )
-    data = render.update_json(res)
-    _emit(opts, "update", data, render.update_text(res), lambda: render.update_md(res))
+    data = update_json(res)
+    _emit(opts, "update", data, update_text(res), lambda: update_md(res))
     return EXIT_OK
 
 
@@ -474,7 +481,9 @@ def rollback(
     token: str | None,
 ) -> int:
     """Write a new commit restoring an old version byte for byte."""
-    from . import render
+    from .render.jsondata import rollback_json
+    from .render.markdown import rollback_md
+    from .render.text import rollback_text
     from .rollback import rollback as roll_back
 
     ws = opts.workspace()
@@ -490,8 +499,8 @@ def rollback(
         publisher=publisher,
         pr=pr,
     )
-    data = render.rollback_json(res)
-    _emit(opts, "rollback", data, render.rollback_text(res), lambda: render.rollback_md(res))
+    data = rollback_json(res)
+    _emit(opts, "rollback", data, rollback_text(res), lambda: rollback_md(res))
     return EXIT_OK
 
 
@@ -505,7 +514,10 @@ def diff(
     opts: Options, services: tuple[str, ...], all_services: bool, source: str, target: str
 ) -> int:
     """What a promote would do; writes nothing."""
-    from . import promotion, render
+    from . import promotion
+    from .render.jsondata import promotion_json
+    from .render.prbody import job_summary
+    from .render.text import promotion_text
 
     res = promotion.diff(
         opts.workspace(),
@@ -515,8 +527,8 @@ def diff(
         all_services=all_services,
         progress=_progress(opts, "diff"),
     )
-    text = render.promotion_text(res, full=opts.verbose > 0)
-    _emit(opts, "diff", render.promotion_json(res), text, lambda: render.promotion_md(res, "diff"))
+    text = promotion_text(res, full=opts.verbose > 0)
+    _emit(opts, "diff", promotion_json(res), text, lambda: job_summary(res, "diff"))
     return EXIT_OK
 
 
@@ -568,41 +580,44 @@ def promote(
     --all (or several services) it is skipped and listed as held. Gates of the promotion
     (soak, checks) must be open. --force goes through both.
     """
-    from . import promotion, render
+    from . import promotion
+    from .render.jsondata import promotion_json
+    from .render.prbody import job_summary, pr_body, pr_title
+    from .render.text import promotion_text
 
     if pr_body_file:
         check_output_file("--pr-body-file", pr_body_file)
     ws = opts.workspace()
     publisher = _publisher(ws, provider=provider, token=token, push=push)
-    res = promotion.promote(
+    res = promotion.prepare(
         ws,
         services,
         source,
         target,
         all_services=all_services,
-        dry_run=dry_run,
-        message=message,
-        publisher=publisher,
         force=force,
         checks=_checks_reader(publisher),
         progress=_progress(opts, "promote"),
     )
-    data = render.promotion_json(res)
-    data["pr_title"] = res.title
-    text = render.promotion_text(res, full=opts.verbose > 0)
+    title, body = pr_title(res), pr_body(res, "promote")
+    if not dry_run:
+        res = promotion.publish(ws, res, title, body, message=message, publisher=publisher)
+    data = promotion_json(res)
+    data["pr_title"] = title
+    text = promotion_text(res, full=opts.verbose > 0)
     local = publisher.provider is None and res.writes and not dry_run
     for path, content, what in (
-        (pr_title_file, f"{res.title}\n", "title"),
-        (pr_body_file, res.body, "body"),
+        (pr_title_file, f"{title}\n", "title"),
+        (pr_body_file, body, "body"),
     ):
         if local and path:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(content)
             text += f"\nPull request {what} written to {path}"
     if local and not pr_body_file:
-        text += f"\n\n--- pull request ---\n{res.title}\n\n{res.body}"
-        data["pr_body"] = res.body
-    _emit(opts, "promote", data, text, lambda: render.promotion_md(res, "promote"))
+        text += f"\n\n--- pull request ---\n{title}\n\n{body}"
+        data["pr_body"] = body
+    _emit(opts, "promote", data, text, lambda: job_summary(res, "promote"))
     return EXIT_OK
 
 
@@ -615,17 +630,20 @@ def promote(
 def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> int:
     """Services x environments: version, image, commit and age, and how each promotion stands
     (to change, kept by the rules, changed in the target after the source)."""
-    from . import overview, render
+    from . import overview
+    from .render.jsondata import status_json
+    from .render.markdown import status_md
+    from .render.text import status_text
 
     res = overview.status(opts.workspace(), envs, services, progress=_progress(opts, "status"))
-    data = render.status_json(res)
+    data = status_json(res)
     tty = sys.stdout.isatty()
-    text = render.status_text(
+    text = status_text(
         res,
         width=shutil.get_terminal_size().columns if tty else None,
         colour=tty and not os.environ.get("NO_COLOR"),
     )
-    _emit(opts, "status", data, text, lambda: render.status_md(res))
+    _emit(opts, "status", data, text, lambda: status_md(res))
     return EXIT_OK
 
 
@@ -633,15 +651,16 @@ def status(opts: Options, envs: tuple[str, ...], services: tuple[str, ...]) -> i
 @click.pass_obj
 def check(opts: Options) -> int:
     """Validate config and specs; env vars set lower down but missing higher up are problems."""
-    from . import overview, render
+    from . import overview
+    from .render.jsondata import check_json
+    from .render.markdown import check_md
+    from .render.text import check_text
 
     res = overview.check(opts.workspace(), progress=_progress(opts, "check"))
     if workflow.in_actions():
         for p in res.problems:
             workflow.emit_annotation("error", p.message, file=p.file, line=p.line)
-    _emit(
-        opts, "check", render.check_json(res), render.check_text(res), lambda: render.check_md(res)
-    )
+    _emit(opts, "check", check_json(res), check_text(res), lambda: check_md(res))
     return EXIT_OK if res.ok else EXIT_FAILED
 
 

@@ -2,23 +2,21 @@
 
 A ``--force`` promote records each override twice: as a ``Gitops-Promote-Forced`` trailer of the
 service's commit (so that history keeps it) and in the pull request's "Forced" section (so that
-reviewers see it). Plain data, no I/O.
+reviewers see it: :func:`gitops_promote.render.prbody.overrides_md`). Plain data, no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .gates import GateResult
 from .messages import FORCED
-from .textfmt import esc
 
 if TYPE_CHECKING:  # holds reads history, which loads the git layer: the type only
     from .holds import Hold
 
-__all__ = ["Override", "of_gate", "of_hold", "overrides_md"]
+__all__ = ["Override", "of_gate", "of_hold"]
 
 
 @dataclass(frozen=True)
@@ -52,36 +50,3 @@ def of_hold(hold: Hold) -> Override:
 def of_gate(service: str, result: GateResult) -> Override:
     what = f"{result.gate} gate"
     return Override(service, what, result.summary, f"{what}: {result.summary}")
-
-
-def _md(text: str) -> str:
-    return esc(" ".join(text.split()))
-
-
-def overrides_md(held: Sequence[Hold], forced: Sequence[Override]) -> list[str]:
-    """The pull request's "Held" and "Forced" sections (Markdown lines, empty when neither).
-
-    ``held``: services skipped because their target is held (a rollback that stays put);
-    ``forced``: what ``--force`` overrode, service by service.
-    """
-    out: list[str] = []
-    if held:
-        out += [
-            f"### Held ({len(held)}): not promoted",
-            "",
-            "A rollback is in place; promote with `--force` to replace it.",
-            "",
-        ]
-        out += [
-            f"- `{h.service}`: {_md(h.env)} {_md(h.what)} (by {_md(h.author)}, {h.date})"
-            for h in held
-        ]
-        out.append("")
-    if forced:
-        out += [
-            f"### ⚠️ Forced ({len(forced)}): promoted with `--force` over",
-            "",
-        ]
-        out += [f"- `{o.service}`: {o.what}: {_md(o.detail)}" for o in forced]
-        out.append("")
-    return out

@@ -1,6 +1,11 @@
 """``diff`` and ``promote``: plan each service under the rules, edit the target spec minimally,
 commit on the promotion branch and open or update the pull request.
 
+A promote runs in two phases: :func:`prepare` plans it and passes its holds and gates (nothing
+written), :func:`publish` commits and opens the pull request with the title and body the outer
+layer rendered from the prepared result (:mod:`gitops_promote.render.prbody`); this module renders
+nothing.
+
 Holds and gates (SPEC section 9) stand between the plan and the commit: a target whose current
 version is a rollback is held (a promote of it alone refuses, a promote of several skips it), and
 the promotion's gates (``soak``, ``checks``) must be open for every service that would change.
@@ -28,7 +33,6 @@ from .holds import Hold, find_hold
 from .overrides import Override, of_gate, of_hold
 from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
-from .prtext import pr_body, pr_title
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
 from .versioning import log_versions, versions_by_env
 from .workspace import SpecRef, Workspace, parse_spec, spec_data
@@ -93,8 +97,6 @@ class PromotionResult:
     services: list[ServicePromotion]
     branch: str
     base_branch: str
-    title: str
-    body: str
     dry_run: bool = True
     published: Published | None = None
     closed: PullRequestRef | None = None
@@ -322,23 +324,10 @@ def _result(
     all_services: bool,
     plans: list[ServicePromotion],
     held: Sequence[Hold],
-    *,
-    held_in_body: bool = True,
 ) -> PromotionResult:
     branch = branch_name(source_env, target_env, names, all_services)
     base_branch = ws.base_branch(ws.config.env(target_env))
-    forced = [o for sp in plans for o in sp.forced]
-    body_held = held if held_in_body else ()
-    return PromotionResult(
-        source_env,
-        target_env,
-        plans,
-        branch,
-        base_branch,
-        pr_title(source_env, target_env, plans),
-        pr_body(source_env, target_env, plans, branch, held=body_held, forced=forced),
-        held=tuple(held),
-    )
+    return PromotionResult(source_env, target_env, plans, branch, base_branch, held=tuple(held))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -377,9 +366,9 @@ def diff(
             for sp in plans
         ]
     held = [sp.hold for sp in plans if sp.hold is not None]
-    # The body previews the pull request of what is planned: held services are in it with their
-    # differences, so they are listed as held in the result, not as skipped in the body.
-    return _result(ws, source_env, target_env, names, all_services, plans, held, held_in_body=False)
+    # Held services are planned with their differences and listed as held (the preview of the
+    # pull request shows them, not as skipped: :func:`gitops_promote.render.prbody.pr_body`).
+    return _result(ws, source_env, target_env, names, all_services, plans, held)
 
 
 def _pass_holds(
@@ -448,27 +437,24 @@ def _pass_gates(
     return out
 
 
-def promote(
+def prepare(
     ws: Workspace,
     services: Sequence[str],
     source_env: str,
     target_env: str,
     *,
     all_services: bool = False,
-    dry_run: bool = False,
-    message: str | None = None,
-    publisher: Publisher | None = None,
     force: bool = False,
     now: datetime | None = None,
     checks: ChecksReader | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PromotionResult:
-    """Commit the promotion on its branch and open or update its pull request.
+    """Plan a promote and pass its holds and gates; writes nothing (``--dry-run`` stops here).
 
-    Held targets and closed gates (SPEC section 9) refuse before anything is written, unless
-    ``force``. ``now`` is the clock of the soak gate (default: the current time); ``checks``
-    reads a source commit's statuses and check runs for the checks gate (``None``: they cannot
-    be read, so that gate stays closed).
+    Held targets and closed gates (SPEC section 9) refuse, unless ``force``. ``now`` is the
+    clock of the soak gate (default: the current time); ``checks`` reads a source commit's
+    statuses and check runs for the checks gate (``None``: they cannot be read, so that gate
+    stays closed).
     """
     ws.check_promotion(source_env, target_env)
     names = _select_services(ws, services, all_services, source_env)
@@ -479,49 +465,51 @@ def promote(
         plans = _pass_gates(
             plans, gates, source_env, target_env, now=_now(now), checks=checks, force=force
         )
-    result = _result(ws, source_env, target_env, names, all_services, plans, held)
-    if dry_run:
-        return result
+    return _result(ws, source_env, target_env, names, all_services, plans, held)
+
+
+def publish(
+    ws: Workspace,
+    result: PromotionResult,
+    title: str,
+    body: str,
+    *,
+    message: str | None = None,
+    publisher: Publisher | None = None,
+) -> PromotionResult:
+    """Commit a promotion from :func:`prepare` on its branch and open or update its pull request
+    with ``title`` and ``body``; with nothing left to change, close the stale one instead."""
     publisher = publisher or Publisher()
-    if not plans:
+    if not result.services:
         return replace(result, dry_run=False)  # every service is held: nothing to do
     if not result.writes:
         reason = (
-            f"Closing: {target_env} already matches what promoting from {source_env} would "
-            "produce, so this promotion has nothing left to change "
+            f"Closing: {result.target_env} already matches what promoting from "
+            f"{result.source_env} would produce, so this promotion has nothing left to change "
             "(gitops-promote found no difference to apply)."
         )
         closed = close_stale(ws.repo, result.branch, publisher, reason)
         return replace(result, dry_run=False, closed=closed)
-    commits = []
-    for sp in result.services:
-        if not sp.writes:
-            continue
-        body = message.strip() if message else None
-        commits.append(
-            BranchCommit(
-                sp.changes,
-                messages.promote_message(
-                    sp.service,
-                    source_env,
-                    sp.source_version.label,
-                    sp.source_version.sha,
-                    target_env,
-                    body,
-                    [o.trailer_value for o in sp.forced],
-                ),
-            )
+    extra = message.strip() if message else None
+    commits = [
+        BranchCommit(
+            sp.changes,
+            messages.promote_message(
+                sp.service,
+                result.source_env,
+                sp.source_version.label,
+                sp.source_version.sha,
+                result.target_env,
+                extra,
+                [o.trailer_value for o in sp.forced],
+            ),
         )
+        for sp in result.services
+        if sp.writes
+    ]
     target_tip = result.services[0].target.commit
     published = publish_branch(
-        ws.repo,
-        result.branch,
-        result.base_branch,
-        target_tip,
-        commits,
-        result.title,
-        result.body,
-        publisher,
+        ws.repo, result.branch, result.base_branch, target_tip, commits, title, body, publisher
     )
     return replace(result, dry_run=False, published=published)
 

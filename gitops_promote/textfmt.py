@@ -13,6 +13,16 @@ ABSENT = "(absent)"
 CELL_LIMIT = 120
 
 
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their start."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def value_text(value: Any, limit: int | None = None) -> str:
     """A value as one line: strings as they are written, everything else as compact JSON."""
     if value is MISSING:

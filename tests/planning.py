@@ -1,14 +1,19 @@
 """Shared helpers of the planner's tests: rule sets from strings, a TrueFoundry service spec
-per environment, and short views of a Plan."""
+per environment, and short views of a Plan; and a promote run as the CLI runs it (prepare,
+render the pull request, publish)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from gitops_promote import promotion
 from gitops_promote.plan import Change, Plan, plan_promotion
 from gitops_promote.pointer import RulePath
 from gitops_promote.presets import PRESETS
+from gitops_promote.publish import Publisher
+from gitops_promote.render.prbody import pr_body, pr_title
 from gitops_promote.rules import EnvVarsRule, RuleSet
+from gitops_promote.workspace import Workspace
 
 TFY = PRESETS["truefoundry"]
 K8S = PRESETS["kubernetes"]
@@ -87,3 +92,21 @@ def rules(
 
 def paths(plan: Plan) -> dict[str, str]:
     return {c.path: c.category for c in plan.changes}
+
+
+def promote_services(
+    ws: Workspace,
+    services: list[str],
+    source_env: str,
+    target_env: str,
+    *,
+    message: str | None = None,
+    publisher: Publisher | None = None,
+    **prepare: Any,
+) -> tuple[promotion.PromotionResult, str, str]:
+    """``promote`` as the CLI runs it: prepare (holds and gates), render the pull request's
+    title and body, publish; (the published result, title, body)."""
+    res = promotion.prepare(ws, services, source_env, target_env, **prepare)
+    title, body = pr_title(res), pr_body(res, "promote")
+    published = promotion.publish(ws, res, title, body, message=message, publisher=publisher)
+    return published, title, body

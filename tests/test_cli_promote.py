@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from gitops_promote import overview
+from gitops_promote.render.markdown import status_md
+from gitops_promote.render.text import status_text
+from gitops_promote.workspace import Workspace
+
 from .gitrepo import GitRepo
 from .sample import api_spec, run, run_json, sample_repo
 
@@ -281,13 +286,10 @@ def test_environments_on_different_branches(
 def test_status_summary_does_not_call_an_invalid_spec_in_sync(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gitops_promote import overview, render
-    from gitops_promote.workspace import Workspace
-
     repo.commit({"envs/dev/api.yaml": "name: api\nimage: [unclosed\n"}, "broken dev spec")
     res = overview.status(Workspace.open(repo.path))
-    md = render.status_md(res)
-    text = render.status_text(res)
+    md = status_md(res)
+    text = status_text(res)
     assert "dev->staging: error" in md and "v2 (invalid spec)" in md
     assert "v2 invalid spec" in text and "error: invalid spec" in text
     assert "dev->staging: 0 in sync, 0 to change, 1 with an invalid spec" in text

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitops_promote.data import MISSING
-from gitops_promote.prbody import common_prefix
 from gitops_promote.render.elide import ELLIPSIS, elide_pair, elide_values
+from gitops_promote.textfmt import common_prefix
 
 from .gitrepo import GitRepo
 from .sample import api_spec, run, sample_repo

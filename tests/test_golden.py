@@ -11,8 +11,10 @@ import os
 
 import pytest
 
-from gitops_promote import promotion, render, rollback, versioning
+from gitops_promote import promotion, rollback, versioning
 from gitops_promote.demo import build_sample_repo
+from gitops_promote.render.markdown import history_md, rollback_md
+from gitops_promote.render.prbody import pr_body, pr_title
 from gitops_promote.workspace import Workspace
 
 from .goldenfiles import GOLDEN
@@ -40,26 +42,24 @@ def check_golden(name: str, text: str) -> None:
 
 def test_pr_body_staging_to_prod_inference(sample: Workspace) -> None:
     res = promotion.diff(sample, ["inference"], "staging", "prod")
-    assert res.title == "Promote inference to prod: 1.5.0 → 1.6.0 (⚠️ 1)"
-    check_golden("pr_body_inference_staging_prod.md", res.body)
+    assert pr_title(res) == "Promote inference to prod: 1.5.0 → 1.6.0 (⚠️ 1)"
+    check_golden("pr_body_inference_staging_prod.md", pr_body(res, "diff"))
 
 
 def test_pr_body_for_several_services(sample: Workspace) -> None:
     res = promotion.diff(sample, [], "staging", "prod", all_services=True)
-    assert res.title == "Promote to prod: api 2.3.0 → 2.4.0, inference 1.5.0 → 1.6.0 (⚠️ 1)"
-    check_golden("pr_body_all_staging_prod.md", res.body)
+    assert pr_title(res) == "Promote to prod: api 2.3.0 → 2.4.0, inference 1.5.0 → 1.6.0 (⚠️ 1)"
+    check_golden("pr_body_all_staging_prod.md", pr_body(res, "diff"))
 
 
 def test_pr_body_when_nothing_differs(sample: Workspace) -> None:
     res = promotion.diff(sample, ["worker"], "dev", "staging")
     assert not res.writes
-    assert res.title == "Promote worker to staging: nothing to change"
-    check_golden("pr_body_worker_in_sync.md", res.body)
+    assert pr_title(res) == "Promote worker to staging: nothing to change"
+    check_golden("pr_body_worker_in_sync.md", pr_body(res, "diff"))
 
 
 def test_job_summaries(sample: Workspace) -> None:
-    check_golden(
-        "summary_history.md", render.history_md(versioning.history(sample, "inference", "prod"))
-    )
+    check_golden("summary_history.md", history_md(versioning.history(sample, "inference", "prod")))
     rb = rollback.rollback(sample, "inference", "prod", "v2", dry_run=True)
-    check_golden("summary_rollback.md", render.rollback_md(rb))
+    check_golden("summary_rollback.md", rollback_md(rb))

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote import promotion, render
+from gitops_promote import promotion
 from gitops_promote.config import parse_config
 from gitops_promote.errors import ConfigError, RefusedError
 from gitops_promote.gates import parse_date
 from gitops_promote.overview import status
+from gitops_promote.render.jsondata import status_json
+from gitops_promote.render.text import status_text
 from gitops_promote.workspace import Workspace
 
 from .gitrepo import GitRepo, git
+from .planning import promote_services
 from .sample import CONFIG, api_spec, run, run_json, sample_repo
 from .test_cli_github import TOKEN, World, world  # noqa: F401 (world is a fixture)
 
@@ -209,7 +212,7 @@ def _landed(ws: Workspace) -> datetime:
 def test_soak_closed_refuses_and_says_when_it_opens(soaking: Workspace) -> None:
     now = _landed(soaking) + timedelta(minutes=48)
     with pytest.raises(RefusedError) as refused:
-        promotion.promote(soaking, ["api"], "staging", "prod", now=now)
+        promote_services(soaking, ["api"], "staging", "prod", now=now)
     message = refused.value.message
     assert message.startswith("promoting api from staging v2 to prod is refused: soak gate closed")
     assert "soaking, opens in 1h12m" in message and "promote with --force" in message
@@ -219,7 +222,7 @@ def test_soak_closed_refuses_and_says_when_it_opens(soaking: Workspace) -> None:
 
 def test_soak_open_from_the_announced_instant(soaking: Workspace) -> None:
     now = _landed(soaking) + timedelta(hours=2)
-    res = promotion.promote(soaking, ["api"], "staging", "prod", now=now)
+    res, _, _ = promote_services(soaking, ["api"], "staging", "prod", now=now)
     assert res.published is not None and res.forced == ()
     (sp,) = res.services
     assert [(g.gate, g.open) for g in sp.gates] == [("soak", True)]
@@ -235,18 +238,18 @@ def test_soak_measures_when_the_version_landed_not_when_it_was_written(
     ws = Workspace.open(repo.path)
     now = datetime(2026, 3, 1, 13, 0, tzinfo=timezone.utc)
     with pytest.raises(RefusedError, match="soaking, opens in 1h "):
-        promotion.promote(ws, ["api"], "staging", "prod", now=now)
+        promote_services(ws, ["api"], "staging", "prod", now=now)
 
 
 def test_force_overrides_a_closed_soak_and_the_pr_body_says_which(soaking: Workspace) -> None:
     now = _landed(soaking) + timedelta(minutes=30)
-    res = promotion.promote(soaking, ["api"], "staging", "prod", now=now, force=True)
+    res, _, body = promote_services(soaking, ["api"], "staging", "prod", now=now, force=True)
     assert res.published is not None
     (forced,) = res.forced
     assert forced.what == "soak gate" and forced.detail.startswith("soaking, opens in 1h30m")
     message = git(soaking.root, "log", "-1", "--format=%B", res.published.commit)
     assert "Gitops-Promote-Forced: soak gate: soaking, opens in 1h30m" in message
-    assert "- `api`: soak gate: soaking, opens in 1h30m" in res.body
+    assert "- `api`: soak gate: soaking, opens in 1h30m" in body
 
 
 def test_soak_closed_through_the_cli_is_one_line_exit_1(
@@ -268,9 +271,9 @@ def test_status_shows_closed_gates_per_pending_promotion(soaking: Workspace) -> 
     (api,) = [s for s in res.services if s.service == "api"]
     (drift,) = [d for d in api.drift if d.target == "prod"]
     assert [g.summary.split(" (")[0] for g in drift.gates] == ["soaking, opens in 1h12m"]
-    (line,) = [ln for ln in render.status_text(res).splitlines() if ln.startswith("api")]
+    (line,) = [ln for ln in status_text(res).splitlines() if ln.startswith("api")]
     assert "2 to change (1 needs attention), 2 kept by the rules (soaking, opens in 1h12m (" in line
-    (gate,) = render.status_json(res)["services"][0]["drift"][1]["gates"]
+    (gate,) = status_json(res)["services"][0]["drift"][1]["gates"]
     assert gate["gate"] == "soak" and gate["open"] is False and gate["state"] == "soaking"
     later = status(soaking, now=now + timedelta(hours=2))
     assert all(not d.gates for s in later.services for d in s.drift)

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from gitops_promote import prbody
 from gitops_promote.environment import Environment
 from gitops_promote.history import Version
 from gitops_promote.plan import MISSING, Change, Plan, plan_promotion
@@ -26,6 +25,8 @@ from gitops_promote.presets import PRESETS
 from gitops_promote.promotion import PromotionResult, ServicePromotion, _new_service_plan
 from gitops_promote.provider import PullRequestRef
 from gitops_promote.publish import Published
+from gitops_promote.render import prbody, prvalues
+from gitops_promote.textfmt import common_prefix
 from gitops_promote.workspace import SpecRef, parse_spec
 
 from .test_golden import GOLDEN, check_golden
@@ -293,16 +294,16 @@ def real_texts(sp: ServicePromotion) -> set[str]:
     if sp.target_version:
         out.add(sp.target_version.sha[:7])
     for c in sp.plan.changes:
-        prefixes, _ = prbody.split_prefixes(c.path)
+        prefixes, _ = prvalues.split_prefixes(c.path)
         out |= set(prefixes) | set(c.path.split("/"))
-        out.add(prbody.where(c.path).rest)
+        out.add(prvalues.where(c.path).rest)
         for v in (c.source, c.target, c.result):
             if v is MISSING:
                 continue
-            out.add(prbody.as_text(v))
+            out.add(prvalues.as_text(v))
             out |= set(_leaf_paths(v, ""))
-            out.add(prbody._block_text(v)[0])
-            image = prbody.image_of(c.path, v)
+            out.add(prvalues._block_text(v)[0])
+            image = prvalues.image_of(c.path, v)
             if image is not None:
                 out |= {image.repository, image.tag or "", image.digest or ""}
     return out
@@ -318,7 +319,7 @@ def _leaf_paths(value: Any, path: str) -> list[str]:
 
 def faithful(shown: str, real: str) -> bool:
     """``shown`` is ``real`` or a part of it where each ``…`` stands for text that is there."""
-    pieces = shown.split(prbody.ELLIPSIS)
+    pieces = shown.split(prvalues.ELLIPSIS)
     at = 0
     for piece in pieces:
         found = real.find(piece, at)
@@ -352,8 +353,8 @@ def test_short_values_render_exactly(name: str) -> None:
     shown = set(rendered_code((GOLDEN / name).read_text(encoding="utf-8")))
     for c in sp.plan.changes:
         for v in (c.target, c.result):
-            if isinstance(v, str) and v and "\n" not in v and len(v) <= prbody.ELIDE_WIDTH:
-                assert v in shown or prbody.image_of(c.path, v), (c.path, v)
+            if isinstance(v, str) and v and "\n" not in v and len(v) <= prvalues.ELIDE_WIDTH:
+                assert v in shown or prvalues.image_of(c.path, v), (c.path, v)
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -456,7 +457,7 @@ def test_attention_is_a_task_list_of_one_item_per_finding() -> None:
 
 def _result(**kw: Any) -> PromotionResult:
     sps = SHAPES["pr_body_long_values.md"]
-    return PromotionResult(SOURCE, TARGET, sps, BRANCH, "main", "t", "b", **kw)
+    return PromotionResult(SOURCE, TARGET, sps, BRANCH, "main", **kw)
 
 
 def test_summary_of_a_diff_says_nothing_was_written() -> None:
@@ -487,33 +488,33 @@ def test_summary_of_a_promote_links_the_pull_request() -> None:
 
 def test_code_spans_keep_backticks_and_spaces() -> None:
     for value in ["`a`", "x `` y", " lead", "trail ", "   ", "a|b", "<b>*_x_*</b>", "``"]:
-        (shown,) = rendered_code(prbody.code(value))
+        (shown,) = rendered_code(prvalues.code(value))
         assert shown == value
 
 
 def test_fence_is_longer_than_any_backtick_run() -> None:
     text = "a\n```\nb ````` c\n"
-    (shown,) = rendered_code("\n".join(prbody.fence(text)))
+    (shown,) = rendered_code("\n".join(prvalues.fence(text)))
     assert shown + "\n" == text
 
 
 def test_escaped_free_text_renders_as_itself() -> None:
     text = "a <b>x</b> *y* _z_ | [l](u) `c` \\ ~s~ &amp; #h"
-    html = GFM.render(prbody.escape(text))
+    html = GFM.render(prvalues.escape(text))
     assert html == "<p>a &lt;b&gt;x&lt;/b&gt; *y* _z_ | [l](u) `c` \\ ~s~ &amp;amp; #h</p>\n"
 
 
 def test_pipes_in_table_cells() -> None:
-    markdown = f"| a |\n|---|\n| {prbody.cell(prbody.code('x|y'))} |\n"
+    markdown = f"| a |\n|---|\n| {prvalues.cell(prvalues.code('x|y'))} |\n"
     assert rendered_code(markdown) == ["x|y"]
 
 
 def test_split_image() -> None:
-    ref = prbody.split_image(f"{ECR}:1.7.0-rc.2@{DIGEST_OLD}")
+    ref = prvalues.split_image(f"{ECR}:1.7.0-rc.2@{DIGEST_OLD}")
     assert (ref.repository, ref.tag, ref.digest) == (ECR, "1.7.0-rc.2", DIGEST_OLD)
-    assert prbody.split_image("localhost:5000/app") == prbody.ImageRef("localhost:5000/app", None,
-                                                                        None)  # fmt: skip
-    assert prbody.split_image("app@sha256:ab").tag is None
+    local = prvalues.ImageRef("localhost:5000/app", None, None)
+    assert prvalues.split_image("localhost:5000/app") == local
+    assert prvalues.split_image("app@sha256:ab").tag is None
 
 
 _seg = st.text("abcdefghijklmnopqrstuvwxyz0123456789-.", min_size=1, max_size=8)
@@ -529,8 +530,8 @@ def test_split_image_round_trips(
     path: list[str], tag: str | None, digest: str | None, registry: str | None
 ) -> None:
     repo = "/".join(([registry] if registry else []) + path)
-    ref = prbody.ImageRef(repo, tag, digest)
-    assert prbody.split_image(str(ref)) == ref
+    ref = prvalues.ImageRef(repo, tag, digest)
+    assert prvalues.split_image(str(ref)) == ref
 
 
 @pytest.mark.parametrize(
@@ -540,13 +541,13 @@ def test_split_image_round_trips(
      ("1.0.0-alpha.1", "1.0.0-beta"), ("2", "2.0.1")],
 )  # fmt: skip
 def test_compare_versions(older: str, newer: str) -> None:
-    assert prbody.compare_versions(older, newer) == -1
-    assert prbody.compare_versions(newer, older) == 1
+    assert prvalues.compare_versions(older, newer) == -1
+    assert prvalues.compare_versions(newer, older) == 1
 
 
 def test_compare_versions_without_versions() -> None:
-    assert prbody.compare_versions("latest", "1.0") is None
-    assert prbody.compare_versions("1.0.0+build.1", "v1.0.0") == 0
+    assert prvalues.compare_versions("latest", "1.0") is None
+    assert prvalues.compare_versions("1.0.0+build.1", "v1.0.0") == 0
 
 
 _version = st.builds(
@@ -558,16 +559,16 @@ _version = st.builds(
 
 @given(_version, _version, _version)
 def test_compare_versions_is_an_order(a: str, b: str, c: str) -> None:
-    ab, bc, ac = (prbody.compare_versions(x, y) for x, y in ((a, b), (b, c), (a, c)))
-    assert prbody.compare_versions(a, a) == 0
-    assert prbody.compare_versions(b, a) == -(ab or 0)
+    ab, bc, ac = (prvalues.compare_versions(x, y) for x, y in ((a, b), (b, c), (a, c)))
+    assert prvalues.compare_versions(a, a) == 0
+    assert prvalues.compare_versions(b, a) == -(ab or 0)
     if ab is not None and bc is not None and ab <= 0 and bc <= 0:
         assert ac is not None and ac <= 0
 
 
 @given(st.text(max_size=80), st.text(max_size=80))
 def test_elision_never_hides_a_difference(a: str, b: str) -> None:
-    sa, sb = prbody.elide_pair(a, b)
+    sa, sb = prvalues.elide_pair(a, b)
     assert (sa == sb) == (a == b)
     for shown, real in ((sa, a), (sb, b)):
         assert faithful(shown, real)
@@ -578,38 +579,38 @@ def test_elision_never_hides_a_difference(a: str, b: str) -> None:
        st.text("xyz", max_size=6), st.text("abc/:.-", max_size=30))  # fmt: skip
 def test_elision_cuts_only_the_common_parts(pre: str, x: str, y: str, post: str) -> None:
     a, b = pre + x + post, pre + y + post
-    sa, sb = prbody.elide_pair(a, b)
-    assert sa.startswith(prbody.ELLIPSIS) == sb.startswith(prbody.ELLIPSIS)
-    assert sa.endswith(prbody.ELLIPSIS) == sb.endswith(prbody.ELLIPSIS)
-    p = prbody.common_prefix(a, b)
-    s = prbody.common_prefix(a[p:][::-1], b[p:][::-1])
+    sa, sb = prvalues.elide_pair(a, b)
+    assert sa.startswith(prvalues.ELLIPSIS) == sb.startswith(prvalues.ELLIPSIS)
+    assert sa.endswith(prvalues.ELLIPSIS) == sb.endswith(prvalues.ELLIPSIS)
+    p = common_prefix(a, b)
+    s = common_prefix(a[p:][::-1], b[p:][::-1])
     assert a[p : len(a) - s] in sa and b[p : len(b) - s] in sb  # the differing middle, whole
 
 
 def test_elision_of_a_long_url() -> None:
-    assert prbody.elide_pair(
+    assert prvalues.elide_pair(
         "http://inference.ml-prod.svc.cluster.local:8000",
         "http://inference.ml-staging.svc.cluster.local:8000",
     ) == ("http://inference.ml-prod.svc.cluster…", "http://inference.ml-staging.svc.cluster…")
 
 
 def test_names_env_as_a_whole_word() -> None:
-    assert prbody.names_env("https://features.staging.acme.internal", "staging")
-    assert prbody.names_env({"a": ["ml-staging"]}, "staging")
-    assert not prbody.names_env("stagingarea", "staging")
-    assert not prbody.names_env("prestaging", "staging")
+    assert prvalues.names_env("https://features.staging.acme.internal", "staging")
+    assert prvalues.names_env({"a": ["ml-staging"]}, "staging")
+    assert not prvalues.names_env("stagingarea", "staging")
+    assert not prvalues.names_env("prestaging", "staging")
 
 
 def test_kept_summary() -> None:
     paths = ["/replicas", "/resources/cpu", "/resources/mem", "/env/A", "/env/B", "/ports/0/host"]
-    assert prbody.kept_summary(paths) == "replicas, resources ×2, env A, B, ports host"
+    assert prvalues.kept_summary(paths) == "replicas, resources ×2, env A, B, ports host"
 
 
 def test_where_groups_files_documents_and_containers() -> None:
-    w = prbody.where("deploy.yaml:Deployment/web:/spec/template/spec/containers/web/env/X")
+    w = prvalues.where("deploy.yaml:Deployment/web:/spec/template/spec/containers/web/env/X")
     assert (w.heading, w.rest) == ("`deploy.yaml` › `Deployment/web` › container `web`", "env/X")
-    assert prbody.where("/image/image_uri") == prbody.Where((), "/image/image_uri")
-    assert prbody.where("#1:/a").heading == "`#1`"
+    assert prvalues.where("/image/image_uri") == prvalues.Where((), "/image/image_uri")
+    assert prvalues.where("#1:/a").heading == "`#1`"
 
 
 def test_goldens_exist_for_every_shape() -> None:

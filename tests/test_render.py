@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from gitops_promote.plan import plan_promotion
-from gitops_promote.render import change_json
+from gitops_promote.render.jsondata import change_json
 
 from .planning import rules
 

@@ -1,56 +1,14 @@
-"""Renderings of results: terminal text (:mod:`.text`), Markdown job summaries
-(:mod:`.markdown`) and the JSON documents of ``--output json`` (:mod:`.jsondata`).
+"""Renderings of results, one module per kind, imported by the outer layer (the CLI) one by one
+as a command needs them (this package imports none of them, so a command pays only for its own):
 
-Pure functions over result values; nothing here prints, reads files or calls git. Only the outer
-layer (the CLI) imports this package; the use cases return results and know nothing of it.
+- :mod:`.text`: terminal text; :mod:`.elide` cuts a pair of values to one terminal line;
+  :mod:`.files`: a directory spec's files as ``show`` prints them
+- :mod:`.jsondata`: the JSON documents of ``--output json`` and the Action's outputs
+- :mod:`.markdown`: Markdown job summaries
+- :mod:`.prbody`: the promotion pull request's title, body and job summary, built from
+  :mod:`.prvalues` (one value, path or change in Markdown)
+
+Pure functions over result values; nothing here prints, reads files or calls git. The use cases
+return results and know nothing of this package; its modules import result types only under
+``TYPE_CHECKING``.
 """
-
-from __future__ import annotations
-
-from ..textfmt import short, value_text
-from .files import files_text
-from .jsondata import (
-    change_json,
-    check_json,
-    history_json,
-    promotion_json,
-    rollback_json,
-    show_json,
-    status_json,
-    update_json,
-)
-from .markdown import check_md, history_md, promotion_md, rollback_md, status_md, update_md
-from .text import (
-    check_text,
-    history_text,
-    promotion_text,
-    rollback_text,
-    status_text,
-    update_text,
-)
-
-__all__ = [
-    "change_json",
-    "check_json",
-    "check_md",
-    "check_text",
-    "files_text",
-    "history_json",
-    "history_md",
-    "history_text",
-    "promotion_json",
-    "promotion_md",
-    "promotion_text",
-    "rollback_json",
-    "rollback_md",
-    "rollback_text",
-    "short",
-    "show_json",
-    "status_json",
-    "status_md",
-    "status_text",
-    "update_json",
-    "update_md",
-    "update_text",
-    "value_text",
-]

@@ -2,7 +2,7 @@
 both share is cut to ``…`` when the pair does not fit.
 
 Pure functions over text and plain data. The pull request body has its own elision, tuned for
-Markdown table cells of a fixed size (:func:`gitops_promote.prbody.elide_pair`); this one fits a
+Markdown table cells of a fixed size (:func:`.prvalues.elide_pair`); this one fits a
 given terminal width, widening the kept context a segment at a time while it fits.
 """
 
@@ -12,8 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..prbody import common_prefix
-from ..textfmt import ABSENT, value_text
+from ..textfmt import ABSENT, common_prefix, value_text
 
 ELLIPSIS = "…"
 # Cut only where a reader sees a boundary: before one of these, so the shown part starts with it

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 import jsonpatch
 
 from ..data import MISSING, Change
-from ..publish import Published
 from ..textfmt import differences
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..history import Version
     from ..overview import Cell, CheckResult, Drift, Problem, ServiceStatus, StatusResult
     from ..promotion import PromotionResult, ServicePromotion
+    from ..publish import Published
     from ..rollback import RollbackResult
     from ..update import SetChange, UpdateResult
     from ..versioning import HistoryResult, ShowResult

@@ -1,16 +1,15 @@
-"""Markdown job summaries (``$GITHUB_STEP_SUMMARY``) of each command's result."""
+"""Markdown job summaries (``$GITHUB_STEP_SUMMARY``) of each command's result; a promotion's is
+its pull request body (:func:`.prbody.job_summary`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import prbody
 from ..textfmt import esc, md_path, md_value, plural, short
 from .text import cell_word, drift_word
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..overview import CheckResult, StatusResult
-    from ..promotion import PromotionResult
     from ..rollback import RollbackResult
     from ..update import UpdateResult
     from ..versioning import HistoryResult
@@ -79,8 +78,3 @@ def check_md(res: CheckResult) -> str:
     lines.append("|---|---|---|")
     lines += [f"| `{p.file}` | {p.line or ''} | {esc(p.message)} |" for p in res.problems]
     return "\n".join(lines) + "\n"
-
-
-def promotion_md(res: PromotionResult, command: str) -> str:
-    """The job summary of ``diff`` or ``promote``: the PR body, headed by what was written."""
-    return prbody.job_summary(res, command)

@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..data import Change
-from ..prtext import service_counts
-from ..publish import Published
-from ..textfmt import differences, plural, short, table, value_text
+from ..textfmt import counts, differences, plural, short, table, value_text
 from .elide import elide_values
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..overview import Cell, CheckResult, Drift, StatusResult
     from ..promotion import PromotionResult
+    from ..publish import Published
     from ..rollback import RollbackResult
     from ..update import UpdateResult
     from ..versioning import HistoryResult
@@ -203,7 +202,7 @@ def promotion_text(res: PromotionResult, *, width: int | None = None, full: bool
         lines += [f"In sync ({len(unchanged)}): {', '.join(unchanged)}", ""]
     changes = [c for sp in res.services for c in sp.plan.changes]
     applied = sum(1 for c in changes if c.applied)
-    found = service_counts(res.services)
+    found = counts(c.category for c in changes)
     if changes:
         summary = differences(applied, len(changes) - applied, found["attention"])
         lines.append(summary[0].upper() + summary[1:] + ".")
