@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from gitops_promote.cli import cli, main
+from gitops_promote.cli import cli, hoist_global_options, main
+from gitops_promote.cli.app import COMMANDS
 
 from .gitrepo import GitRepo
 from .sample import api_spec, run, run_json, sample_repo
@@ -536,8 +538,6 @@ def test_rollback_pr_with_the_local_provider_makes_a_branch_and_prints_the_body(
     ],
 )
 def test_global_options_may_follow_the_command(given: list[str], expected: list[str]) -> None:
-    from gitops_promote.cli import hoist_global_options
-
     assert hoist_global_options(given) == expected
 
 
@@ -658,3 +658,15 @@ def test_update_takes_sets_or_a_patch_not_both(
     rc, _, err = run(repo, "update", "api", "--env", "prod", "--patch", str(patch), capsys=capsys)
     assert rc == 2 and err.startswith(f"error: {patch}:1:3: not valid JSON")
     assert repo.head() == head
+
+
+def test_the_group_lists_each_command_with_its_own_short_help() -> None:
+    ctx = click.Context(cli)
+    for name, entry in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert command.short_help == entry.short_help, name
+    assert cli.list_commands(ctx) == list(COMMANDS)
+    assert cli.get_command(ctx, "nosuch") is None
+    listed = CliRunner().invoke(cli, ["--help"]).output.split("Commands:\n", 1)[1]
+    assert [line.split()[0] for line in listed.splitlines()] == list(COMMANDS)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote import cli
+from gitops_promote.cli.output import Options, progress
 from gitops_promote.overview import Cell, Drift, ServiceStatus, StatusResult
 from gitops_promote.render.text import status_text
 from gitops_promote.textfmt import differences
@@ -212,20 +212,20 @@ def test_progress_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("CI", raising=False)
     tty = _Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    text = cli.Options(".", None, "text", 0, False)
-    show = cli._progress(text, "status")
+    text = Options(".", None, "text", 0, False)
+    show = progress(text, "status")
     assert show is not None
     show(0, 300)
     show(300, 300)
     assert "status: 0/300 services" in tty.text and tty.text.endswith("\x1b[2K")
-    assert cli._progress(cli.Options(".", None, "json", 0, False), "status") is None
-    assert cli._progress(cli.Options(".", None, "text", 0, True), "status") is None
+    assert progress(Options(".", None, "json", 0, False), "status") is None
+    assert progress(Options(".", None, "text", 0, True), "status") is None
     monkeypatch.setenv("CI", "true")
-    assert cli._progress(text, "status") is None
+    assert progress(text, "status") is None
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys, "stderr", sys.__stderr__)
     if not sys.__stderr__.isatty():
-        assert cli._progress(text, "status") is None
+        assert progress(text, "status") is None
 
 
 def test_help_loads_no_core_module() -> None:
@@ -236,8 +236,19 @@ def test_help_loads_no_core_module() -> None:
         "core = ('render', 'plan', 'workspace', 'config', 'demo', 'publish', 'yamldoc')\n"
         "print('LOADED', sorted(m for m in sys.modules if m.startswith('gitops_promote.')"
         " and m.split('.')[1] in core or m.split('.')[0] == 'yaml'))\n"
+        "print('ALL', ' '.join(m for m in sys.modules if m.startswith('gitops_promote.')))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "LOADED []" in out
+    # the command group and what every command line needs; no command's module
+    (loaded,) = [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("ALL ")]
+    assert set(loaded.split()) <= {
+        "gitops_promote.cli",
+        "gitops_promote.cli.app",
+        "gitops_promote.cli.output",
+        "gitops_promote.errors",
+        "gitops_promote.interrupt",
+        "gitops_promote.workflow",
+    }

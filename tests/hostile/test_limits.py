@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote.cli import check_output_file
+from gitops_promote.cli.output import check_output_file
 from gitops_promote.config import branch_name_problem
 from gitops_promote.errors import SpecError, UsageError
 from gitops_promote.setpath import MAX_SET_DEPTH, parse_set
