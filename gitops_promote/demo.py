@@ -15,6 +15,9 @@ from typing import Any
 
 from . import messages
 from .errors import GitopsPromoteError, UsageError
+from .git import GitRepository
+from .history import versions
+from .yamldoc import YamlDoc
 
 Echo = Callable[[str], Any]
 Entry = Callable[[Sequence[str]], int]
@@ -48,9 +51,6 @@ def _split_author(text: str) -> tuple[str, str]:
 
 def _message(entry: dict[str, Any], repo_path: Path) -> str:
     """The commit message the tool itself would write for this history entry."""
-    from .git import GitRepository
-    from .history import versions
-
     if "message" in entry:
         return str(entry["message"]) + "\n"
     repo = GitRepository(repo_path)
@@ -79,8 +79,6 @@ def _message(entry: dict[str, Any], repo_path: Path) -> str:
 
 def build_sample_repo(dest: Path) -> Path:
     """Replay fixtures/history.yaml into a new git repository at ``dest`` (branch main)."""
-    from .yamldoc import YamlDoc
-
     root = fixtures_root()
     history = YamlDoc.from_bytes(
         root.joinpath("history.yaml").read_bytes(), "fixtures/history.yaml"
