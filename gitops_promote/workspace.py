@@ -9,18 +9,16 @@ import sys
 from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import Config, load_config
 from .environment import Environment
 from .errors import NotFoundError, SpecError, UsageError
+from .git import GitRepository
 from .layout import SERVICE_RE as _SERVICE_RE
 from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service
 from .specfiles import Files, below, check_entries, symlink_problem, symlinks
-
-if TYPE_CHECKING:
-    from .git import GitRepository
-    from .yamldoc import YamlDoc
+from .yamldoc import YamlDoc, load_documents
 
 __all__ = ["SPEC_SUFFIXES", "SpecRef", "Workspace", "check_service_name", "parse_spec"]
 _SYMLINK = "120000"
@@ -111,8 +109,6 @@ class Workspace:
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
-        from .git import GitRepository
-
         repo = GitRepository(repo_path)
         return cls(repo, load_config(repo.root, config_path))
 
@@ -396,8 +392,6 @@ def parse_spec(content: bytes, path: str, config: Config | None = None) -> YamlD
     rules apply) a second document where the rules read one is bad input (:class:`SpecError`,
     exit 2) naming the file and the line. A multi-document spec may hold empty documents (a
     trailing ``---``) beside its mappings. Commands pass their workspace's config."""
-    from .yamldoc import YamlDoc
-
     doc = YamlDoc.from_bytes(content, filename=path)
     docs = doc.documents()
     if not docs:
@@ -429,8 +423,6 @@ def spec_data(content: bytes, path: str, config: Config) -> list[Any]:
     """The plain data of a spec's documents for commands that only read (status, planning,
     check): the fast loader, with the same refusals as :func:`parse_spec` (which runs only
     when a refusal needs its line)."""
-    from .yamldoc import load_documents
-
     docs = load_documents(content, path)
     rules = config.rules_for(path, docs) if docs else None
     roots_ok = (
