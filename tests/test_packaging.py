@@ -1,5 +1,5 @@
 """The installed command: console script, ``python -m``, a plain (non-editable) install, and a
-``--help`` that does not pay for GitPython, PyGithub or ruamel.yaml."""
+``--help`` that does not pay for GitPython, PyGithub, ruamel.yaml or PyYAML."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from .sample import sample_repo
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("git", "github", "ruamel")
+HEAVY = ("git", "github", "ruamel", "yaml", "_yaml")
 
 
 def _script() -> str:

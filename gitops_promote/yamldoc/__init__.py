@@ -1,7 +1,8 @@
 """Edit YAML specs without disturbing them.
 
-The parser (ruamel.yaml, imported only in ``tree``) is used to *find* things: every node's exact
-start and end in the text. Writing never re-dumps a document: a change is spliced into the original
+The parser (libyaml's where it reads the text as ruamel.yaml does, ruamel's otherwise; both
+imported only when a text is parsed) is used to *find* things: every node's exact start and end
+in the text. Writing never re-dumps a document: a change is spliced into the original
 text, so comments, quoting, indentation, blank lines and everything the edit does not touch stay
 byte-identical. New content (a key that did not exist, a subtree copied from another
 environment) is rendered in the file's own indentation and inserted as text. After every edit
@@ -9,10 +10,12 @@ the new text is parsed again and checked to mean exactly the intended data; if i
 edit is refused instead of returning a wrong file.
 
 The package's modules, each with one job: ``tree`` (the positioned node tree; the only module
-importing ruamel.yaml), ``scalars`` and ``plain`` (values), ``layout`` and ``render`` (new text in
-the file's style), ``parsed`` (finding things in a parsed text), ``copied``, ``content``,
-``splice``, ``insert``, ``guard`` and ``plan`` (planning one edit as splices), ``batch`` (applying
-many with few parses) and ``expect`` (the data an edited text must hold).
+importing ruamel.yaml), ``cevents`` (libyaml's events, where they are ruamel's), ``fast`` (plain
+data straight from libyaml, for commands that only read), ``scalars`` and ``plain`` (values),
+``layout`` and ``render`` (new text in the file's style), ``parsed`` (finding things in a parsed
+text), ``copied``, ``content``, ``splice``, ``insert``, ``guard`` and ``plan`` (planning one edit
+as splices), ``batch`` (applying many with few parses) and ``expect`` (the data an edited text
+must hold).
 """
 
 from __future__ import annotations

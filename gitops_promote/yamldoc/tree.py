@@ -1,8 +1,10 @@
 """The positioned node tree: every node of a YAML text with its exact start and end.
 
-This is the only module that imports ruamel.yaml, and only when a text is parsed (not on
-import), so that ``--help`` stays fast. ruamel's event parser is used to *find* things; the
-plain data is read from the tree here as well (aliases and merge keys applied).
+A parser's events are used to *find* things: libyaml's (:mod:`.cevents`, 20 times faster)
+wherever they are certain to be ruamel's, ruamel's otherwise, and ruamel's for every message
+about invalid YAML; both give the same tree. This is the only module that imports ruamel.yaml,
+and only when a text is parsed (not on import), so that ``--help`` stays fast. The plain data is
+read from the tree here as well (aliases and merge keys applied).
 """
 
 from __future__ import annotations
@@ -10,19 +12,33 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
+from .cevents import (
+    ALIAS,
+    COLLECTION_END,
+    DOC_END,
+    DOC_START,
+    MAP_START,
+    SCALAR,
+    SEQ_START,
+    NotVouched,
+    check_event,
+    event_kinds,
+    libyaml_events,
+    skip_properties,
+)
 from .scalars import TAG, resolve_plain, to_float, to_int
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
-    from ruamel.yaml import events as ev
     from ruamel.yaml.error import YAMLError
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     kind: str  # "scalar" | "map" | "seq" | "alias"
     start: int  # first character, anchor/tag included
@@ -69,6 +85,8 @@ _BRACKETS = re.compile(
     r"""(?<!\S)\#[^\n]*|(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|[\[\]{}]"""
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*(?=[^ \t\n])", re.M)  # a tab in an indentation
+_STYLES = frozenset(("'", '"', "|", ">"))  # scalar styles (a plain scalar's is None or "")
 
 
 def is_merge_key(key: Node) -> bool:
@@ -152,7 +170,7 @@ def _yaml_error(err: YAMLError, filename: str) -> SpecError:
 class Tree:
     """Documents of one text, with every node's position."""
 
-    def __init__(self, text: str, filename: str) -> None:
+    def __init__(self, text: str, filename: str, *, libyaml: bool = True) -> None:
         self.text = text
         self.filename = filename
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -161,8 +179,11 @@ class Tree:
         self.aliases: list[Node] = []
         self.scalar_lines: set[int] = set()  # lines inside multi-line scalars (content, not layout)
         self._sizes: dict[int, int] | None = None  # values each node expands to (aliases)
+        self._strict = False  # reading libyaml's events: refuse what ruamel may read otherwise
+        self._flows: list[bool] = []  # whether each open collection is a flow one (_strict)
+        self._too_deep = False
         self._check_flow_depth()
-        self._build()
+        self._build(libyaml)
         self._check_tabs()
 
     # ---- positions
@@ -187,74 +208,112 @@ class Tree:
         )
 
     # ---- building
-    def _build(self) -> None:
+    def _build(self, libyaml: bool) -> None:
+        """Read the text's events into the tree: libyaml's where it vouches for the text
+        (:mod:`.cevents`), ruamel's otherwise and for every error message of the parser."""
+        found = libyaml_events(self.text) if libyaml else None
+        if found is not None:
+            events, kinds, rejected = found
+            self._strict = True
+            try:
+                self._read(events, kinds)
+                return
+            except (rejected, NotVouched):
+                pass  # ruamel reads it again (for its error message)
+            except SpecError:
+                # a refusal of the tree's own: a limit (nesting too deep) holds at once; for the
+                # others (a duplicate key, ...), ruamel meets them at the same event unless the
+                # rest of the text is not YAML at all
+                if self._too_deep or self._reads_to_end(events, kinds, rejected):
+                    raise
+            finally:
+                self._strict = False
+            self.docs, self.anchors, self.aliases, self.scalar_lines = [], {}, [], set()
         from ruamel.yaml import events as ev  # lazy, as in _event_parser
         from ruamel.yaml.error import YAMLError
 
+        try:
+            self._read(_event_parser().parse(self.text), event_kinds(ev))
+        except YAMLError as err:
+            raise _yaml_error(err, self.filename) from None
+
+    def _reads_to_end(
+        self, events: Iterator[Any], kinds: dict[type, int], rejected: type[Exception]
+    ) -> bool:
+        """Whether the rest of libyaml's ``events`` reads without an error, as ruamel would."""
+        flows = self._flows  # as far as _read came
+        try:
+            for e in events:
+                check_event(self.text, e, kinds.get(type(e), 0), flows)
+        except (rejected, NotVouched):
+            return False
+        return True
+
+    def _read(self, events: Iterator[Any], kinds: dict[type, int]) -> None:
         text = self.text
+        strict = self._strict
         stack: list[Node] = []
         pending_key: list[Node | None] = []
         doc: Doc | None = None
-        try:
-            for e in _event_parser().parse(text):
-                if isinstance(e, ev.DocumentStartEvent):
-                    doc = Doc(marker=e.start_mark.index if e.explicit else None)
-                elif isinstance(e, ev.DocumentEndEvent):
-                    assert doc is not None
-                    if e.explicit:
-                        doc.end_marker = e.start_mark.index
-                    self.docs.append(doc)
-                elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
-                    flow = bool(e.flow_style)
-                    s = e.start_mark.index
-                    has_props = e.anchor is not None or e.tag is not None
-                    content = (
-                        (e.end_mark.index - 1) if flow else (e.end_mark.index if has_props else s)
+        flows: list[bool] = []
+        self._flows = flows
+        for e in events:
+            kind = kinds.get(type(e), 0)
+            if strict and (kind != SCALAR or e.anchor or e.tag or e.style in _STYLES):
+                check_event(text, e, kind, flows)
+            if kind == SCALAR:
+                self._attach(self._scalar(e), stack, pending_key, doc)
+            elif kind == COLLECTION_END:
+                node = stack.pop()
+                pending_key.pop()
+                if node.style == "flow":
+                    node.end = e.end_mark.index
+                else:
+                    last = (
+                        node.pairs[-1][1]
+                        if node.pairs
+                        else (node.items[-1] if node.items else None)
                     )
-                    node = Node(
-                        kind="map" if isinstance(e, ev.MappingStartEvent) else "seq",
-                        start=s,
-                        content=content,
-                        end=content,
-                        anchor=e.anchor,
-                        tag=str(e.tag) if e.tag is not None else None,
-                        style="flow" if flow else "block",
+                    node.end = last.end if last is not None else node.content
+            elif kind in (MAP_START, SEQ_START):
+                flow = bool(e.flow_style)
+                s = e.start_mark.index
+                has_props = e.anchor is not None or e.tag is not None
+                content = (e.end_mark.index - 1) if flow else (e.end_mark.index if has_props else s)
+                node = Node(
+                    kind="map" if kind == MAP_START else "seq",
+                    start=s,
+                    content=content,
+                    end=content,
+                    anchor=e.anchor,
+                    tag=str(e.tag) if e.tag is not None else None,
+                    style="flow" if flow else "block",
+                )
+                self._attach(node, stack, pending_key, doc)
+                stack.append(node)
+                pending_key.append(None)
+                if len(stack) > MAX_DEPTH:
+                    self._too_deep = True
+                    raise self.error(
+                        f"collections nested more than {MAX_DEPTH} deep; refusing to read on", s
                     )
-                    self._attach(node, stack, pending_key, doc)
-                    stack.append(node)
-                    pending_key.append(None)
-                    if len(stack) > MAX_DEPTH:
-                        raise self.error(
-                            f"collections nested more than {MAX_DEPTH} deep; refusing to read on",
-                            s,
-                        )
-                elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
-                    node = stack.pop()
-                    pending_key.pop()
-                    if node.style == "flow":
-                        node.end = e.end_mark.index
-                    else:
-                        last = (
-                            node.pairs[-1][1]
-                            if node.pairs
-                            else (node.items[-1] if node.items else None)
-                        )
-                        node.end = last.end if last is not None else node.content
-                elif isinstance(e, ev.ScalarEvent):
-                    node = self._scalar(e)
-                    self._attach(node, stack, pending_key, doc)
-                elif isinstance(e, ev.AliasEvent):
-                    node = Node(
-                        kind="alias",
-                        start=e.start_mark.index,
-                        content=e.start_mark.index,
-                        end=e.end_mark.index,
-                        anchor=e.anchor,
-                    )
-                    self.aliases.append(node)
-                    self._attach(node, stack, pending_key, doc)
-        except YAMLError as err:
-            raise _yaml_error(err, self.filename) from None
+            elif kind == ALIAS:
+                node = Node(
+                    kind="alias",
+                    start=e.start_mark.index,
+                    content=e.start_mark.index,
+                    end=e.end_mark.index,
+                    anchor=e.anchor,
+                )
+                self.aliases.append(node)
+                self._attach(node, stack, pending_key, doc)
+            elif kind == DOC_START:
+                doc = Doc(marker=e.start_mark.index if e.explicit else None)
+            elif kind == DOC_END:
+                assert doc is not None
+                if e.explicit:
+                    doc.end_marker = e.start_mark.index
+                self.docs.append(doc)
 
     def _check_flow_depth(self) -> None:
         """Refuse flow collections nested past MAX_DEPTH before the parser sees them: its
@@ -275,22 +334,24 @@ class Tree:
                     m.start(),
                 )
 
-    def _scalar(self, e: ev.ScalarEvent) -> Node:
+    def _scalar(self, e: Any) -> Node:
         text = self.text
         s = e.start_mark.index
         end = e.end_mark.index
+        if e.anchor is None and e.tag is None and e.style not in _STYLES:
+            # the common case, made fast: a plain scalar without properties
+            value = e.value
+            node = Node("scalar", s, s, end, None, None, None, value)
+            if not value:
+                node.empty = True
+            elif text.find("\n", s, end) >= 0:
+                self.scalar_lines.update(range(self.line(s) + 1, self.line(end) + 1))
+            return node
         content = s
         tag = str(e.tag) if e.tag is not None else None
         if e.anchor is not None or (tag is not None and not (e.implicit and e.implicit[0])):
-            # skip the properties (&anchor, !tag) in front of the scalar itself
-            i = s
-            while i < end and text[i] in "&!":
-                while i < end and text[i] not in " \t\n":
-                    i += 1
-                while i < end and text[i] in " \t\n":
-                    i += 1
-            content = i
-        style = e.style if e.style in ("'", '"', "|", ">") else None
+            content = skip_properties(text, s, end)  # after &anchor, !tag
+        style = e.style if e.style in _STYLES else None
         if style == '"' and _SURROGATE.search(e.value):
             raise self.error(
                 "a double-quoted string holds an escaped UTF-16 surrogate (such as \\ud800) "
@@ -325,14 +386,11 @@ class Tree:
                 if last == 0:
                     end = header_end
             node.end = max(end, header_end)
-            for ln in range(self.line(content) + 1, self.line(node.end) + 1):
-                self.scalar_lines.add(ln)
+            self.scalar_lines.update(range(self.line(content) + 1, self.line(node.end) + 1))
         elif style is None and e.value == "" and tag is None:
             node.empty = True
-        else:
-            first, last_line = self.line(content), self.line(end)
-            for ln in range(first + 1, last_line + 1):
-                self.scalar_lines.add(ln)
+        elif text.find("\n", content, end) >= 0:
+            self.scalar_lines.update(range(self.line(content) + 1, self.line(end) + 1))
         if node.anchor is not None:
             self.anchors.setdefault(node.anchor, []).append(node)
         return node
@@ -352,13 +410,15 @@ class Tree:
         parent = stack[-1]
         node.parent = parent
         if parent.kind == "seq":
-            if parent.block:
+            if parent.style == "block":
                 i = node.start - 1
                 while i >= 0 and self.text[i] in " \t\n":
                     i -= 1
                 node.dash = i if i >= 0 and self.text[i] == "-" else -1
                 if node.empty and node.dash >= 0:
                     node.start = node.content = node.end = node.dash + 1
+            if node.empty and self._strict and node.dash < 0:
+                raise NotVouched  # where an empty item is, the two parsers do not agree
                 if not parent.items:
                     parent.content = node.dash if node.dash >= 0 else parent.content
             parent.items.append(node)
@@ -367,6 +427,8 @@ class Tree:
         if key is None:
             if node.kind != "scalar" and node.kind != "alias":
                 raise self.error("complex mapping keys are not supported", node.start)
+            if node.empty and self._strict:
+                raise NotVouched  # nor where an empty key is
             pending_key[-1] = node
             return
         pending_key[-1] = None
@@ -387,18 +449,17 @@ class Tree:
         parent.pairs.append((key, node))
 
     def _check_tabs(self) -> None:
-        for ln, start in enumerate(self.line_starts):
-            if ln in self.scalar_lines:
-                continue
-            end = self.eol(start)
-            line = self.text[start:end]
-            stripped = line.lstrip(" \t")
-            if stripped and "\t" in line[: len(line) - len(stripped)]:
+        """Refuse a tab in a line's indentation (not inside a multi-line scalar)."""
+        if "\t" not in self.text:
+            return
+        for m in _TAB_INDENT.finditer(self.text):
+            ln = self.line(m.start())
+            if ln not in self.scalar_lines:
                 raise SpecError(
                     "tab used for indentation; YAML indentation must be spaces",
                     file=self.filename,
                     line=ln + 1,
-                    column=line.index("\t") + 1,
+                    column=m.group().index("\t") + 1,
                 )
 
     # ---- plain data
