@@ -55,7 +55,7 @@ class Node:
     colon: int = -1  # for a mapping value: index just after the key's ':'
     dash: int = -1  # for a block sequence item: index of its '-'
     empty: bool = False  # a plain scalar with no text at all (null)
-    names: set[str] | None = None  # a mapping's key names, for finding duplicates fast
+    names: set[str | tuple[str, str]] | None = None  # a mapping's keys, to find duplicates fast
 
     @property
     def block(self) -> bool:
@@ -259,11 +259,24 @@ class Tree:
         self._flows = flows
         for e in events:
             kind = kinds.get(type(e), 0)
-            if strict and (kind != SCALAR or e.anchor or e.tag or e.style in _STYLES):
-                check_event(text, e, kind, flows)
             if kind == SCALAR:
-                self._attach(self._scalar(e), stack, pending_key, doc)
-            elif kind == COLLECTION_END:
+                if e.anchor is None and e.tag is None and e.style not in _STYLES:
+                    # the common case, made fast: a plain scalar without properties
+                    s, end, value = e.start_mark.index, e.end_mark.index, e.value
+                    node = Node("scalar", s, s, end, None, None, None, value)
+                    if not value:
+                        node.empty = True
+                    elif text.find("\n", s, end) >= 0:
+                        self.scalar_lines.update(range(self.line(s) + 1, self.line(end) + 1))
+                else:
+                    if strict:
+                        check_event(text, e, kind, flows)
+                    node = self._scalar(e)
+                self._attach(node, stack, pending_key, doc)
+                continue
+            if strict:
+                check_event(text, e, kind, flows)
+            if kind == COLLECTION_END:
                 node = stack.pop()
                 pending_key.pop()
                 if node.style == "flow":
@@ -338,15 +351,6 @@ class Tree:
         text = self.text
         s = e.start_mark.index
         end = e.end_mark.index
-        if e.anchor is None and e.tag is None and e.style not in _STYLES:
-            # the common case, made fast: a plain scalar without properties
-            value = e.value
-            node = Node("scalar", s, s, end, None, None, None, value)
-            if not value:
-                node.empty = True
-            elif text.find("\n", s, end) >= 0:
-                self.scalar_lines.update(range(self.line(s) + 1, self.line(end) + 1))
-            return node
         content = s
         tag = str(e.tag) if e.tag is not None else None
         if e.anchor is not None or (tag is not None and not (e.implicit and e.implicit[0])):
@@ -432,20 +436,26 @@ class Tree:
             pending_key[-1] = node
             return
         pending_key[-1] = None
+        text = self.text
         i = key.end
-        while i < len(self.text) and self.text[i] in " \t":
-            i += 1
-        node.colon = i + 1 if i < len(self.text) and self.text[i] == ":" else key.end
+        if text.startswith(":", i):
+            node.colon = i + 1
+        else:
+            while i < len(text) and text[i] in " \t":
+                i += 1
+            node.colon = i + 1 if text.startswith(":", i) else key.end
         node.key = key
         if node.empty:
             node.start = node.content = node.end = node.colon
-        name = key.value if key.kind == "scalar" else f"*{key.anchor}"
-        if parent.names is None:
-            parent.names = set()
-        seen = f"{key.kind}:{name}"
-        if seen in parent.names and not is_merge_key(key):
+        # a key's name: its text, or ("*", anchor) for an alias
+        seen: str | tuple[str, str] = key.value if key.kind == "scalar" else ("*", key.anchor or "")
+        names = parent.names
+        if names is None:
+            names = parent.names = set()
+        if seen in names and not is_merge_key(key):
+            name = key.value if key.kind == "scalar" else f"*{key.anchor}"
             raise self.error(f"duplicate key {name!r}", key.start)
-        parent.names.add(seen)
+        names.add(seen)
         parent.pairs.append((key, node))
 
     def _check_tabs(self) -> None:

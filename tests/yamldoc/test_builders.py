@@ -23,7 +23,7 @@ def node_shape(n: Node) -> dict[str, Any]:
         "kind": n.kind,
         "at": (n.start, n.content, n.end, n.colon, n.dash),
         "props": (n.anchor, n.tag, n.style, n.value, n.empty),
-        "names": sorted(n.names) if n.names else None,
+        "names": sorted(map(str, n.names)) if n.names else None,
         "items": [node_shape(c) for c in n.items],
         "pairs": [(node_shape(k), node_shape(v)) for k, v in n.pairs],
     }
