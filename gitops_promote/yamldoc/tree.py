@@ -488,7 +488,7 @@ class Tree:
                 "refusing to expand them",
                 first,
             )
-        return self._plain(node)
+        return self._plain(node, 0)
 
     def _expanded_size(self, node: Node) -> int:
         """How many values ``node`` holds once its aliases are expanded, counted for every node
@@ -516,7 +516,8 @@ class Tree:
             self._sizes = sizes
         return self._sizes.get(id(node), 1)
 
-    def _plain(self, node: Node | None) -> Any:
+    def _plain(self, node: Node | None, depth: int, via: Node | None = None) -> Any:
+        """``node``'s value, ``depth`` collections deep, reached through the alias ``via``."""
         self._budget -= 1
         if self._budget < 0:
             raise self.error(
@@ -532,14 +533,19 @@ class Tree:
             target = self.anchor_before(node)
             if target is None:
                 raise self.error(f"unknown alias *{node.anchor}", node.start)
-            return self._plain(target)
+            return self._plain(target, depth, node)
+        if depth >= MAX_DEPTH:  # only through aliases: the text itself is nested less deep
+            raise self.error(
+                f"aliases nest collections more than {MAX_DEPTH} deep; refusing to expand them",
+                (via or node).start,
+            )
         if node.kind == "seq":
-            return [self._plain(n) for n in node.items]
+            return [self._plain(n, depth + 1, via) for n in node.items]
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for k, v in node.pairs:
             if is_merge_key(k):
-                value = self._plain(v)
+                value = self._plain(v, depth + 1, via)
                 sources = value if isinstance(value, list) else [value]
                 for src in sources:
                     if not isinstance(src, dict):
@@ -548,13 +554,13 @@ class Tree:
                         merged.setdefault(mk, mv)
                 continue
             if k.kind == "alias":
-                kv = self._plain(k)
+                kv = self._plain(k, depth + 1, via)
                 if isinstance(kv, (dict, list)):
                     raise self.error("complex mapping keys are not supported", k.start)
                 name = _key_string(kv)
             else:
                 name = k.value
-            out[name] = self._plain(v)
+            out[name] = self._plain(v, depth + 1, via)
         if merged:
             result = dict(merged)
             result.update(out)

@@ -245,6 +245,15 @@ def alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+def alias_nest() -> str:
+    """Anchors that each nest the one before 150 deep: 9,000 deep once the aliases expand (the
+    text itself nests 150 deep, within the limit)."""
+    lines = ["name: api", "replicas: 1", "a0: &a0 x"]
+    for i in range(1, 61):
+        lines.append(f"a{i}: &a{i} " + "[" * 150 + f"*a{i - 1}" + "]" * 150)
+    return "\n".join(lines) + "\n"
+
+
 BAD_YAML: dict[str, str | bytes] = {
     "unclosed-flow": "name: api\nreplicas: [1, 2\n",
     "unclosed-quote": 'name: "api\nreplicas: 1\n',
@@ -426,6 +435,7 @@ def _cases() -> list[Case]:
         "nest-block-10000": (spec(nested_block(10_000)), 5.0),
         "nest-flow-10000": (spec(nested_flow(10_000)), 5.0),
         "alias-bomb": (spec(alias_bomb()), 5.0),
+        "alias-nest-9000": (spec(alias_nest()), 5.0),
     }
     for name, (setup, limit) in bombs.items():
         for cname in ("update", "status", "check", "diff"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc import Edit, YamlDoc, load_documents
 
 from .conftest import SPEC, edited
 
@@ -151,6 +151,18 @@ def test_nested_aliases_that_explode_are_refused_quickly() -> None:
         YamlDoc.parse("\n".join(lines) + "\n", "bomb.yaml")
     assert time.perf_counter() - start < 10
     assert info.value.file == "bomb.yaml" and info.value.line is not None
+
+
+def test_aliases_that_nest_past_the_depth_limit_are_refused() -> None:
+    lines = ["a0: &a0 x"]
+    lines += [f"a{i}: &a{i} " + "[" * 150 + f"*a{i - 1}" + "]" * 150 for i in range(1, 61)]
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(SpecError, match="aliases nest collections more than 200 deep") as info:
+        YamlDoc.parse(text, "deep.yaml")
+    assert info.value.line == 3  # the third anchor's collections are the ones past 200
+    with pytest.raises(SpecError, match="aliases nest"):
+        load_documents(text.encode(), "deep.yaml")
+    assert YamlDoc.parse("\n".join(lines[:2]) + "\n").get(0, ("a1",) + (0,) * 149) == ["x"]
 
 
 def test_ordinary_anchor_reuse_is_fine() -> None:
