@@ -114,7 +114,8 @@ class _Reader:
         self.file = file
 
     def fail(self, path: tuple[str | int, ...], message: str) -> ConfigError:
-        """The error at the nearest node of ``path`` written in the file: ``file:line:col``."""
+        """The error at the nearest node of ``path`` written in the file: ``file:line:col``
+        (the document's own start when none of ``path`` is)."""
         probe = path
         while probe:
             try:
@@ -123,13 +124,18 @@ class _Reader:
                 node = None
             if node is not None:
                 at = node.key.start if node.key is not None else node.dash
-                at = node.content if at < 0 else at
-                tree = self.doc.tree
-                return ConfigError(
-                    message, file=self.file, line=tree.line(at) + 1, column=tree.col(at) + 1
-                )
+                return self.at(node.content if at < 0 else at, message)
             probe = probe[:-1]
-        return ConfigError(message, file=self.file, line=1)
+        docs = self.doc.tree.docs
+        root = docs[0].root if docs else None
+        return self.at(0 if root is None else root.content, message)
+
+    def at(self, index: int, message: str) -> ConfigError:
+        """The error at character ``index`` of the file: ``file:line:col``."""
+        tree = self.doc.tree
+        return ConfigError(
+            message, file=self.file, line=tree.line(index) + 1, column=tree.col(index) + 1
+        )
 
     def mapping(
         self, value: Any, path: tuple[str | int, ...], what: str, keys: tuple[str, ...] | None
@@ -342,9 +348,9 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     except GitopsPromoteError as exc:
         raise ConfigError(exc.message, file=file, line=exc.line, column=exc.column) from None
     docs = doc.documents()
-    if len(docs) != 1:
-        raise ConfigError("the config must hold exactly one YAML document", file=file, line=1)
     reader = _Reader(doc, file)
+    if len(docs) != 1:
+        raise reader.at(_second_document(doc), "the config must hold exactly one YAML document")
     raw = reader.mapping(docs[0], (), "the config", _TOP_KEYS)
 
     version = raw.get("version", 1)
@@ -354,7 +360,7 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         )
 
     if "environments" not in raw:
-        raise ConfigError("the config has no 'environments'", file=file, line=1)
+        raise reader.fail((), "the config has no 'environments'")
     envs_raw = reader.mapping(raw["environments"], ("environments",), "environments", None)
     if not envs_raw:
         raise reader.fail(("environments",), "environments must name at least one environment")
@@ -507,6 +513,16 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
         gates=gates,
         holds=holds,
     )
+
+
+def _second_document(doc: YamlDoc) -> int:
+    """Where the config's second document starts (the start of the file if it has none)."""
+    if len(doc.tree.docs) < 2:
+        return 0
+    second = doc.tree.docs[1]
+    if second.marker is not None:
+        return second.marker
+    return second.root.start if second.root is not None else 0
 
 
 def load_config(root: Path, config_path: str | Path | None = None) -> Config:

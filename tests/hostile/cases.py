@@ -317,7 +317,7 @@ WRITERS: dict[str, tuple[str, ...]] = {
 }
 
 SPEC_LINE = r"envs/prod/api\.yaml(:\d+)?"
-CONFIG_LINE = r"\.gitops-promote\.yaml:\d+(:\d+)?: "
+CONFIG_LINE = r"\.gitops-promote\.yaml:\d+:\d+: "
 
 
 def cross(
@@ -663,6 +663,10 @@ def _cases() -> list[Case]:
         "env-path-GIT": config_with("{path: envs/prod}", "{path: .GIT/envs}"),
         "env-path-nul": config_with("{path: envs/prod}", '{path: "envs/pr\\0od"}'),
         "env-path-newline": config_with("{path: envs/prod}", '{path: "envs/pr\\nod"}'),
+        "not-mapping": config("- version: 1\n"),
+        "empty": config("# nothing yet\n"),
+        "two-documents": config(CONFIG + "---\nversion: 1\n"),
+        "no-environments": config("# defaults\npreset: truefoundry\n"),
     }
     cases += cross("config", bad_configs.items(), ALL_COMMANDS, 2, r"^error: " + CONFIG_LINE)
 
