@@ -87,17 +87,41 @@ def libyaml_events(text: str) -> tuple[Iterator[Any], dict[type, int], type[Exce
     return iter(loader.get_event, None), _state["kinds"], _state["error"]
 
 
+def read_through(text: str, max_depth: int) -> bool:
+    """Whether libyaml reads all of ``text`` (a vouched text) as ruamel would, with collections
+    nested at most ``max_depth`` deep: for readers that take libyaml's data without a tree."""
+    found = libyaml_events(text)
+    if found is None:
+        return False
+    events, kinds, rejected = found
+    flows: list[bool] = []
+    try:
+        for e in events:
+            kind = kinds.get(type(e), 0)
+            if kind != SCALAR or e.anchor or e.tag or e.style in STYLES:
+                check_event(text, e, kind, flows)
+                if len(flows) > max_depth:
+                    return False
+    except (rejected, NotVouched):
+        return False
+    return True
+
+
 class NotVouched(Exception):
     """libyaml's events of this text may not be ruamel's: the tree reads it with ruamel."""
 
 
 # Node properties the two parsers read alike: an anchor of letters, digits, '-' and '_' (ruamel
-# reads further, to ':' and beyond) and a tag of a plain name (not '!' alone, whose implicit
-# flags differ, nor a verbatim '!<...>', nor '!!!x'); a node has one or the other, not both
-# (with both, the two put its start at different properties).
-_PROPERTY = re.compile(r"&[A-Za-z0-9_-]+|!!?[A-Za-z0-9_-][A-Za-z0-9_\-./:;=+$]*")
+# reads further, to ':' and beyond) and a tag of a plain name or '!' (not a verbatim '!<...>',
+# nor '!!!x'); a node has one or the other, not both (with both, the two put its start at
+# different properties).
+_PROPERTY = re.compile(r"&[A-Za-z0-9_-]+|!|!!?[A-Za-z0-9_-][A-Za-z0-9_\-./:;=+$]*")
 _HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#.*| *)")
 _AFTER_ALIAS = frozenset(" \n,]}")
+# the rest of a '...' line, blank or comment lines, and another '...'
+_ANOTHER_END = re.compile(r"[^\n]*(?:\n *(?:#[^\n]*)?)*\n\.\.\.(?:[ \n]|$)")
+#: The scalar styles (a plain scalar's is None or "").
+STYLES = frozenset(("'", '"', "|", ">"))
 
 
 def check_event(text: str, e: Any, kind: int, flows: list[bool]) -> None:
@@ -107,6 +131,8 @@ def check_event(text: str, e: Any, kind: int, flows: list[bool]) -> None:
         start, end = e.start_mark.index, e.end_mark.index
         if e.anchor is not None or e.tag is not None:
             _check_properties(text, start, skip_properties(text, start, end), e.anchor)
+            if e.tag == "!" and not e.value:
+                raise NotVouched  # '!' on nothing: its implicit flags differ
         if e.style in ("'", '"'):
             _check_adjacent_value(text, end)
         elif e.style in ("|", ">"):
@@ -124,6 +150,8 @@ def check_event(text: str, e: Any, kind: int, flows: list[bool]) -> None:
             _check_adjacent_value(text, e.end_mark.index)
     elif kind == ALIAS:
         _check_alias(text, e.start_mark.index, e.end_mark.index, e.anchor)
+    elif kind == DOC_END and e.explicit and _ANOTHER_END.match(text, e.end_mark.index):
+        raise NotVouched  # '...' again: libyaml reads on, ruamel refuses
 
 
 def skip_properties(text: str, start: int, end: int) -> int:
@@ -143,6 +171,9 @@ def _check_properties(text: str, start: int, content: int, anchor: str | None) -
     if len(tokens) != 1 or _PROPERTY.fullmatch(tokens[0]) is None:
         raise NotVouched
     if anchor is not None and tokens[0] != "&" + anchor:
+        raise NotVouched
+    after = start + len(tokens[0])  # ruamel's anchor goes on past ':' and more
+    if after < len(text) and text[after] not in " \n":
         raise NotVouched
 
 

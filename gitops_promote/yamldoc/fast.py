@@ -3,16 +3,19 @@
 libyaml's C parser (through PyYAML's ``CSafeLoader``, imported lazily) builds the node graph;
 the values are resolved here with the rules of :mod:`.scalars` (YAML 1.2, as ruamel reads files),
 so the data is exactly what :meth:`YamlDoc.documents` gives. Anything the fast path does not
-vouch for (PyYAML or libyaml missing, invalid YAML, duplicate or complex keys, tabs, unknown
-aliases, an alias expansion past the budget) is read by the full parser instead, which gives the
-same data or the error with file, line and column.
+vouch for (PyYAML or libyaml missing, invalid YAML, duplicate or complex keys, what
+:mod:`.cevents` leaves to ruamel (tabs, directives, YAML 1.1 readings), unknown aliases,
+collections nested past the depth limit, an alias expansion past the budget) is read by the
+full parser instead, which gives the same data or the error with file, line and column.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .cevents import read_through, vouched
 from .scalars import TAG, resolve_plain, to_float, to_int
+from .tree import MAX_DEPTH
 
 _PLAIN = "?plain"  # the tag this loader gives plain (unquoted, untagged) scalars
 _EXPANSION_PER_CHAR = 100  # values a text may expand to through aliases, per character
@@ -52,20 +55,22 @@ def fast_documents(text: str) -> list[Any] | None:
     """The plain data of each document of ``text``, or ``None`` when the full parser must read
     it (see the module's docstring)."""
     loader = _loader()
-    if loader is None or "\t" in text:
+    if loader is None or not vouched(text) or not read_through(text, MAX_DEPTH):
         return None
     scalar, sequence, mapping, error = _state["nodes"]
     budget = [_EXPANSION_BASE + _EXPANSION_PER_CHAR * len(text)]
 
-    def plain(node: Any) -> Any:
+    def plain(node: Any, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
             raise _NotVouched
         cls = type(node)
         if cls is scalar:
             return _scalar(node.tag, node.value)
+        if depth >= MAX_DEPTH:  # through aliases: the full parser refuses it
+            raise _NotVouched
         if cls is sequence:
-            return [plain(n) for n in node.value]
+            return [plain(n, depth + 1) for n in node.value]
         if cls is not mapping:
             raise _NotVouched
         out: dict[str, Any] = {}
@@ -74,7 +79,7 @@ def fast_documents(text: str) -> list[Any] | None:
             if type(k) is not scalar:
                 raise _NotVouched  # complex keys (or an alias of one): the full parser says why
             if k.value == "<<" and not k.style:  # written plain, tagged or not (as .tree reads)
-                value = plain(v)
+                value = plain(v, depth + 1)
                 for src in value if isinstance(value, list) else [value]:
                     if not isinstance(src, dict):
                         raise _NotVouched
@@ -83,7 +88,7 @@ def fast_documents(text: str) -> list[Any] | None:
                 continue
             if k.value in out:
                 raise _NotVouched  # a duplicate key: refused, with its line, by the full parser
-            out[k.value] = plain(v)
+            out[k.value] = plain(v, depth + 1)
         if merged:
             result = dict(merged)
             result.update(out)
@@ -96,7 +101,7 @@ def fast_documents(text: str) -> list[Any] | None:
             docs = []
             while loader_obj.check_node():
                 root = loader_obj.get_node()
-                docs.append(None if root is None else plain(root))
+                docs.append(None if root is None else plain(root, 0))
             return docs
         finally:
             loader_obj.dispose()

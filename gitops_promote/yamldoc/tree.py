@@ -25,6 +25,7 @@ from .cevents import (
     MAP_START,
     SCALAR,
     SEQ_START,
+    STYLES,
     NotVouched,
     check_event,
     event_kinds,
@@ -86,7 +87,6 @@ _BRACKETS = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*(?=[^ \t\n])", re.M)  # a tab in an indentation
-_STYLES = frozenset(("'", '"', "|", ">"))  # scalar styles (a plain scalar's is None or "")
 
 
 def is_merge_key(key: Node) -> bool:
@@ -260,7 +260,7 @@ class Tree:
         for e in events:
             kind = kinds.get(type(e), 0)
             if kind == SCALAR:
-                if e.anchor is None and e.tag is None and e.style not in _STYLES:
+                if e.anchor is None and e.tag is None and e.style not in STYLES:
                     # the common case, made fast: a plain scalar without properties
                     s, end, value = e.start_mark.index, e.end_mark.index, e.value
                     node = Node("scalar", s, s, end, None, None, None, value)
@@ -355,7 +355,7 @@ class Tree:
         tag = str(e.tag) if e.tag is not None else None
         if e.anchor is not None or (tag is not None and not (e.implicit and e.implicit[0])):
             content = skip_properties(text, s, end)  # after &anchor, !tag
-        style = e.style if e.style in _STYLES else None
+        style = e.style if e.style in STYLES else None
         if style == '"' and _SURROGATE.search(e.value):
             raise self.error(
                 "a double-quoted string holds an escaped UTF-16 surrogate (such as \\ud800) "

@@ -56,6 +56,7 @@ TRICKY = [
     "a: &x:y 1\n",  # ruamel's anchor is 'x:y', libyaml's 'x'
     "a: &x 1\nb: *x:y\n",
     "*x: 1\n",
+    "&xmeta:\n  name: x\n",  # an anchored empty key for libyaml, an error for ruamel
     "a: !\n",  # a non-specific tag on an empty value: implicit flags differ
     "!t &x a\n",  # tag before anchor: the node starts at different properties
     "a: !<tag:x> b\n",
@@ -67,6 +68,7 @@ TRICKY = [
     "a: |\n  \n    x\n",  # a blank line with fewer spaces first: ruamel refuses
     "a: |#c\n  x\n",
     "--- |\n...\n",  # a document that is a block scalar
+    "a: 1\n...\n# c\n...\n",  # '...' twice: libyaml reads on, ruamel refuses
     "%YAML 1.1\n---\na: yes\n",
     "a: 1\r\nb: 2\n",
     "a: b\u2028c\n",

@@ -10,6 +10,7 @@ from gitops_promote.yamldoc.fast import fast_documents
 from gitops_promote.yamldoc.plain import same
 
 from ..conftest import SHARED
+from .test_builders import TRICKY
 
 CORPUS_DIR = SHARED / "corpus" / "yaml"
 
@@ -57,6 +58,18 @@ def test_invalid_yaml_gives_the_editors_error_with_line(text: str) -> None:
         load_documents(text.encode(), "bad.yaml")
     assert str(fast.value) == str(full.value)
     assert fast.value.line is not None
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_texts_the_two_parsers_read_differently_give_the_full_parsers_answer(text: str) -> None:
+    try:
+        expected: object = YamlDoc.parse(text, "t.yaml").documents()
+    except SpecError as err:
+        with pytest.raises(SpecError) as fast:
+            load_documents(text.encode(), "t.yaml")
+        assert str(fast.value) == str(err)
+        return
+    assert same(load_documents(text.encode(), "t.yaml"), expected)
 
 
 def test_invalid_utf8_names_the_line() -> None:
