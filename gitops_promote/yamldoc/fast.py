@@ -15,11 +15,9 @@ from typing import Any
 
 from .cevents import read_through, vouched
 from .scalars import TAG, resolve_plain, to_float, to_int
-from .tree import MAX_DEPTH
+from .tree import MAX_DEPTH, expansion_budget
 
 _PLAIN = "?plain"  # the tag this loader gives plain (unquoted, untagged) scalars
-_EXPANSION_PER_CHAR = 100  # values a text may expand to through aliases, per character
-_EXPANSION_BASE = 100_000
 
 
 class _NotVouched(Exception):
@@ -58,7 +56,9 @@ def fast_documents(text: str) -> list[Any] | None:
     if loader is None or not vouched(text) or not read_through(text, MAX_DEPTH):
         return None
     scalar, sequence, mapping, error = _state["nodes"]
-    budget = [_EXPANSION_BASE + _EXPANSION_PER_CHAR * len(text)]
+    # Half the tree's budget for alias expansion: the tree counts an alias and its target, here
+    # only the target, so what passes here passes there (beyond it, the tree decides).
+    budget = [expansion_budget(len(text)) // 2]
 
     def plain(node: Any, depth: int) -> Any:
         budget[0] -= 1

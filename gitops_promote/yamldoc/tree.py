@@ -89,6 +89,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*(?=[^ \t\n])", re.M)  # a tab in an indentation
 
 
+def expansion_budget(size: int) -> int:
+    """How many values a text of ``size`` characters may expand to through its aliases."""
+    return _EXPANSION_BASE + _EXPANSION_PER_CHAR * size
+
+
 def is_merge_key(key: Node) -> bool:
     """``<<`` written plain is a merge key; a quoted ``"<<"`` is an ordinary key."""
     return key.kind == "scalar" and key.value == "<<" and key.style is None
@@ -477,7 +482,7 @@ class Tree:
         """The plain value of ``node``, aliases expanded. Aliases nested in anchors grow the
         data exponentially (a "billion laughs" file): past a budget proportional to the text
         the spec is refused instead of taking minutes and all memory."""
-        self._budget = _EXPANSION_BASE + _EXPANSION_PER_CHAR * len(self.text)
+        self._budget = expansion_budget(len(self.text))
         if node is not None and self.aliases and self._expanded_size(node) > self._budget:
             first = min(
                 (a.start for a in self.aliases if node.start <= a.start < node.end),

@@ -72,6 +72,19 @@ def test_texts_the_two_parsers_read_differently_give_the_full_parsers_answer(tex
     assert same(load_documents(text.encode(), "t.yaml"), expected)
 
 
+def test_aliases_past_the_editors_budget_are_refused_as_the_editor_does() -> None:
+    # 2,000,000 values from a text of 21,900 characters: past 1,000,000 + 10 per character
+    text = "base: &b [" + ", ".join(["x"] * 1000) + "]\n"
+    text += "".join(f"k{i}: *b\n" for i in range(2000))
+    with pytest.raises(SpecError, match="aliases expand") as full:
+        YamlDoc.parse(text, "a.yaml")
+    with pytest.raises(SpecError) as fast:
+        load_documents(text.encode(), "a.yaml")
+    assert str(fast.value) == str(full.value)
+    fewer = text.split("k1000:")[0]  # 1,000,000 values from 11,000 characters: within it
+    assert load_documents(fewer.encode(), "a.yaml") == YamlDoc.parse(fewer).documents()
+
+
 def test_invalid_utf8_names_the_line() -> None:
     with pytest.raises(SpecError) as err:
         load_documents(b"a: 1\nb: \xff\n", "bad.yaml")
