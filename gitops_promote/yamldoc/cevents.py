@@ -102,6 +102,8 @@ def read_through(text: str, max_depth: int) -> bool:
                 check_event(text, e, kind, flows)
                 if len(flows) > max_depth:
                     return False
+                if kind == SCALAR and e.tag == "!" and e.style in STYLES:
+                    return False  # PyYAML's loader resolves ! "x" as if it were plain
     except (rejected, NotVouched):
         return False
     return True

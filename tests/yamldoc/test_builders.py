@@ -58,6 +58,7 @@ TRICKY = [
     "*x: 1\n",
     "&xmeta:\n  name: x\n",  # an anchored empty key for libyaml, an error for ruamel
     "a: !\n",  # a non-specific tag on an empty value: implicit flags differ
+    '!\n"\\n"',  # on a quoted scalar: a string, not read as plain
     "!t &x a\n",  # tag before anchor: the node starts at different properties
     "a: !<tag:x> b\n",
     "a: !!!str b\n",
