@@ -118,7 +118,7 @@ class NotVouched(Exception):
 # nor '!!!x'); a node has one or the other, not both (with both, the two put its start at
 # different properties).
 _PROPERTY = re.compile(r"&[A-Za-z0-9_-]+|!|!!?[A-Za-z0-9_-][A-Za-z0-9_\-./:;=+$]*")
-_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#.*| *)")
+_HEADER = re.compile(r"[|>]([1-9][-+]?|[-+][1-9]?)?(?: +#.*| *)")  # group 1: the indicators
 _AFTER_ALIAS = frozenset(" \n,]}")
 # the rest of a '...' line, blank or comment lines, and another '...'
 _ANOTHER_END = re.compile(r"[^\n]*(?:\n *(?:#[^\n]*)?)*\n\.\.\.(?:[ \n]|$)")
@@ -193,9 +193,10 @@ def _check_header(text: str, content: int) -> None:
     some that libyaml reads)."""
     eol = text.find("\n", content)
     eol = len(text) if eol < 0 else eol
-    if _HEADER.fullmatch(text, content, eol) is None:
+    header = _HEADER.fullmatch(text, content, eol)
+    if header is None:
         raise NotVouched
-    if not any("1" <= c <= "9" for c in text[content:eol]):
+    if not any(c.isdigit() for c in header.group(1) or ""):
         start = eol + 1
         while start < len(text):
             end = text.find("\n", start)

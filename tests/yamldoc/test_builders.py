@@ -68,6 +68,7 @@ TRICKY = [
     "{'a':b}\n",
     "a: |\n  \n    x\n",  # a blank line with fewer spaces first: ruamel refuses
     "a: |#c\n  x\n",
+    "a: | # 2 spaces\n  \n    x\n",  # a digit in the comment is no indentation indicator
     "--- |\n...\n",  # a document that is a block scalar
     "a: 1\n...\n# c\n...\n",  # '...' twice: libyaml reads on, ruamel refuses
     "%YAML 1.1\n---\na: yes\n",
