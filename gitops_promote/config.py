@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .environment import Environment
 from .errors import ConfigError, GitopsPromoteError, NotFoundError
@@ -17,9 +17,7 @@ from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
 from .presets import AUTO, AUTO_CANDIDATES, PRESETS, select_preset
 from .rules import EnvVarsRule, RuleSet
-
-if TYPE_CHECKING:
-    from .yamldoc import YamlDoc
+from .yamldoc import YamlDoc
 
 CONFIG_NAME = ".gitops-promote.yaml"
 
@@ -341,8 +339,6 @@ def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) 
 
 def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     """Validate a config file's bytes; raise :class:`ConfigError` naming file and line."""
-    from .yamldoc import YamlDoc
-
     try:
         doc = YamlDoc.from_bytes(data, filename=file)
     except GitopsPromoteError as exc:

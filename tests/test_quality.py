@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -40,3 +41,27 @@ def test_ruff_format_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     proc = _run([*_tool("mypy")])
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: what a function may import inside itself: the heavy libraries, loaded only when a text is
+#: parsed or GitHub is called, so that --help and the read-only commands stay fast
+LAZY_IMPORTS = ("ruamel.yaml", "yaml", "github", "..github")
+
+
+def test_no_function_imports_inside_itself_except_the_heavy_libraries() -> None:
+    found = []
+    for path in sorted((ROOT / "gitops_promote").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.ImportFrom):
+                    names = ["." * sub.level + (sub.module or "")]
+                elif isinstance(sub, ast.Import):
+                    names = [alias.name for alias in sub.names]
+                else:
+                    continue
+                for name in names:
+                    if not any(name == lib or name.startswith(lib + ".") for lib in LAZY_IMPORTS):
+                        found.append(f"{path.relative_to(ROOT)}:{sub.lineno}: {name}")
+    assert found == []
