@@ -571,7 +571,7 @@ def _byte_compile(tool: str) -> str:
     interpreter = str(python) if python.exists() else sys.executable
     code = "import gitops_promote, os; print(os.path.dirname(gitops_promote.__file__))"
     folder = subprocess.run(
-        [interpreter, "-c", code], capture_output=True, text=True, check=True
+        [interpreter, "-I", "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     subprocess.run([interpreter, "-m", "compileall", "-q", folder], check=True)
     return folder
