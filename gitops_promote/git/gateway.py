@@ -204,8 +204,9 @@ def _stream_process(
     argv: list[str], cwd: Path, env: Mapping[str, str], ended: Streamed, size: int
 ) -> Iterator[bytes]:
     """stdout of a local, read-only git process in chunks as it is written; its exit status and
-    stderr in ``ended`` after the last one. A consumer that stops early (or an interruption)
-    stops the process: it only reads, so nothing is left half done."""
+    stderr in ``ended`` after the last one. A consumer that stops early, or a signal to the
+    command (seen between chunks, also in a worker thread that signals never reach), stops the
+    process: it only reads, so nothing is left half done."""
     extra: dict[str, Any] = {}
     if sys.version_info >= (3, 11):
         extra["process_group"] = 0
@@ -229,6 +230,8 @@ def _stream_process(
         done = False
         try:
             while chunk := os.read(fd, size):
+                if interrupt.interrupted():  # the command is being stopped: so is this read
+                    raise GitError(f"git {argv[1]} stopped: the command was interrupted")
                 yield chunk
             proc.wait()
             done = True

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from gitops_promote.errors import NotFoundError
+from gitops_promote import interrupt
+from gitops_promote.errors import GitError, NotFoundError
 from gitops_promote.git import Gateway, log
 from gitops_promote.git.gateway import Streamed
 from gitops_promote.git.log import LOG_FORMAT, iter_log_chunks, parse_log, paths_log
@@ -97,3 +100,25 @@ def test_a_pass_over_an_unknown_revision_is_not_found(git_repo: MakeRepo) -> Non
     gw, _ = _busy_log(git_repo)
     with pytest.raises(NotFoundError, match="unknown revision 'nope'"):
         list(paths_log(gw, "nope", ["envs"]))
+
+
+def test_a_signal_to_the_command_stops_a_pass_running_in_a_worker_thread(
+    git_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gw, _ = _busy_log(git_repo)
+    ended = Streamed()
+    chunks = gw.stream("log", "-z", "--raw", LOG_FORMAT, "HEAD", ended=ended, size=16)
+
+    def read_all() -> int:
+        count = 0
+        for _ in chunks:
+            count += 1
+            if count == 3:  # the main thread takes a signal while the pass runs
+                monkeypatch.setattr(interrupt._state, "raised", True)
+        return count
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(read_all)
+        with pytest.raises(GitError, match="git log stopped: the command was interrupted"):
+            pending.result()
+    assert ended.status == -1  # git was stopped, not read to its end
