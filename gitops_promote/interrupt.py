@@ -11,9 +11,10 @@ runs whole or (on an error) is undone whole. The one line printed says what the 
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -33,9 +34,15 @@ class _State:
 
 
 _state = _State()
+#: what stops the read-only work running in other threads (a long ``git log``), which a signal
+#: never reaches: called on every signal, see :func:`stopping`
+_stoppers: set[Callable[[], None]] = set()
 
 
 def _handle(signum: int, _frame: FrameType | None) -> None:
+    for stop in list(_stoppers):
+        with contextlib.suppress(Exception):
+            stop()
     if _state.raised or _state.depth > 0:
         if _state.pending is None:
             _state.pending = signum
@@ -49,6 +56,18 @@ def install() -> None:
     for sig in SIGNALS:
         signal.signal(sig, _handle)
     _state.installed = True
+
+
+@contextmanager
+def stopping(stop: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, a signal to the command also calls ``stop`` (from the main thread,
+    at once): for read-only work in a worker thread, such as a log pass, which must not keep the
+    command waiting once it is interrupted. ``stop`` must be quick and must not raise."""
+    _stoppers.add(stop)
+    try:
+        yield
+    finally:
+        _stoppers.discard(stop)
 
 
 def progress(note: str) -> None:

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,8 +172,16 @@ def _run_process(
         )
     except FileNotFoundError as exc:
         raise GitError(f"git is not installed or not on PATH: {exc}") from None
+    # A local call runs whole: in the main thread (where signals arrive) they are held back
+    # until it ends. communicate could not be resumed with its input after an interruption.
+    holding = (
+        interrupt.critical()
+        if not network and threading.current_thread() is threading.main_thread()
+        else contextlib.nullcontext()
+    )
     try:
-        out, err = proc.communicate(input, timeout=timeout)
+        with holding:
+            out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(proc)
         raise GitError(
@@ -186,7 +195,12 @@ def _run_process(
                 proc.communicate(timeout=NETWORK_GRACE)
             except subprocess.TimeoutExpired:
                 _stop(proc)
-        else:
+        elif proc.poll() is None:
+            # stopped inside the call without the signal handler (a library user's Ctrl-C):
+            # the rest of the input cannot be sent again, so git gets its end and is waited for
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
             proc.communicate()
         raise
     return proc.returncode, out, err
@@ -228,11 +242,19 @@ def _stream_process(
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
         done = False
+
+        def stop() -> None:  # the process group: git and any helper it started
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGTERM)
+
         try:
-            while chunk := os.read(fd, size):
-                if interrupt.interrupted():  # the command is being stopped: so is this read
-                    raise GitError(f"git {argv[1]} stopped: the command was interrupted")
-                yield chunk
+            with interrupt.stopping(stop):
+                while chunk := os.read(fd, size):
+                    if interrupt.interrupted():
+                        break
+                    yield chunk
+            if interrupt.interrupted():  # the command is being stopped: so is this read
+                raise GitError(f"git {argv[1]} stopped: the command was interrupted")
             proc.wait()
             done = True
         finally:

@@ -6,6 +6,7 @@ import base64
 import http.server
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -192,3 +193,33 @@ def test_network_calls_time_out(setup: tuple[GitRepo, Path, GitRepo]) -> None:
         assert snapshot(work) == before
     finally:
         listener.close()
+
+
+_INTERRUPTED_WHILE_WRITING = """
+import os, signal, subprocess, sys, threading
+from gitops_promote import interrupt
+from gitops_promote.errors import Interrupted
+from gitops_promote.git import Gateway
+
+interrupt.install()
+gw = Gateway(sys.argv[1])
+head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=sys.argv[1], capture_output=True).stdout
+names = head * 100_000  # 4 MB of input: the signal comes while it is being written
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+try:
+    gw.run("cat-file", "--batch-check", input=names)
+except Interrupted:
+    print("interrupted, git reaped")
+"""
+
+
+def test_a_signal_while_a_git_call_takes_its_input_waits_for_it_and_never_hangs(
+    work: GitRepo,
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_WRITING, str(work.path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout.strip() == "interrupted, git reaped", proc.stderr

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from gitops_promote import interrupt
-from gitops_promote.errors import GitError, NotFoundError
+from gitops_promote.errors import GitError, Interrupted, NotFoundError
 from gitops_promote.git import Gateway, log
 from gitops_promote.git.gateway import Streamed
 from gitops_promote.git.log import LOG_FORMAT, iter_log_chunks, parse_log, paths_log
@@ -122,3 +124,22 @@ def test_a_signal_to_the_command_stops_a_pass_running_in_a_worker_thread(
         with pytest.raises(GitError, match="git log stopped: the command was interrupted"):
             pending.result()
     assert ended.status == -1  # git was stopped, not read to its end
+
+
+def test_a_signal_stops_a_pass_that_has_not_written_anything_yet(
+    git_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gw, _ = _busy_log(git_repo)
+    monkeypatch.setattr(interrupt, "_state", interrupt._State())
+    ended = Streamed()
+    # a git process that writes nothing for a long time, like a log pass still walking history
+    chunks = gw.stream("-c", "alias.walk=!sleep 30", "walk", ended=ended)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(list, chunks)
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(Interrupted):
+            interrupt._handle(signal.SIGINT, None)  # what the main thread runs on Ctrl-C
+        with pytest.raises(GitError, match="stopped: the command was interrupted"):
+            pending.result(timeout=10)
+    assert time.monotonic() - started < 5
