@@ -142,7 +142,7 @@ _LATER = Version(0, "", "", "", "", "", "", "", "", "")
 
 def with_versions(ws: Workspace, sp: ServicePromotion, history: History | None) -> ServicePromotion:
     """``sp`` with the current versions of its source and target: from ``history`` (one pass
-    for many services, :func:`env_versions`), else from the two specs' own logs."""
+    for many services, :func:`.versioning.log_versions`), else from the two specs' own logs."""
 
     if sp.files is not None or sp.source.directory:
         return sp  # a directory spec's versions come with its plan (one log of its folder)

@@ -43,23 +43,16 @@ def choose_version(ws: Workspace, found: Sequence[Version], wanted: str) -> Vers
         raise
 
 
-def env_versions(
-    ws: Workspace, env_names: Sequence[str]
-) -> dict[str, dict[str, Sequence[Version]]]:
-    """The versions of every spec of several environments (env -> service -> versions, oldest
-    first): ONE ``git log`` pass per base branch, over the folders the environments' specs are
-    in, never a git process per spec (SPEC section 1: renames followed, copies never)."""
-    return versions_by_env(ws, env_names, log_versions(ws, env_names))
-
-
 #: the versions of every file below the environments' folders, per base branch tip
 BranchVersions = dict[str, dict[str, Versions]]
 
 
 def log_versions(ws: Workspace, env_names: Sequence[str]) -> BranchVersions:
-    """The log passes of :func:`env_versions` (tip -> current path -> versions): git work
-    only, no tree listing, so that a command can run them in a thread from its first moment
-    while it lists and reads the specs (:func:`versions_by_env` joins the two)."""
+    """The versions of every spec of several environments, from ONE ``git log`` pass per base
+    branch over the folders their specs are in, never a git process per spec (SPEC section 1:
+    renames followed, copies never): tip -> current path -> versions, oldest first. Git work
+    only, no tree listing, so that a command can run it in a thread from its first moment while
+    it lists and reads the specs; :func:`versions_by_env` then gives them per service."""
     by_tip: dict[str, set[str]] = {}
     for env in env_names:
         tip = ws.branch_tip(ws.layout(env).branch)
