@@ -118,3 +118,17 @@ def test_plain_install_runs_the_demo_from_any_directory(tmp_path: Path) -> None:
     assert first.startswith(str(target)), first
     assert "promote(inference): staging" in proc.stdout
     assert "Rolled back prod/inference" in proc.stdout
+
+
+def test_commands_run_git_through_the_gateway_and_load_no_git_library(tmp_path: Path) -> None:
+    repo = sample_repo(tmp_path / "gitops")
+    code = (
+        "import sys\n"
+        "from gitops_promote.cli import main\n"
+        "rc = main(['--output', 'json', 'status'])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('git', 'gitdb')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo.path, capture_output=True, text=True, check=True
+    )
+    assert "LOADED []" in proc.stdout, proc.stderr
