@@ -25,7 +25,7 @@ from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
 from .specfiles import Files, check_entries, is_yaml, symlink_problem, symlinks
-from .versioning import log_versions, versions_by_env
+from .versioning import log_passes, read_log_passes, versions_by_env
 from .workspace import Workspace, parse_spec, spec_data
 from .yamldoc import load_documents
 from .yamldoc.plain import same
@@ -221,13 +221,12 @@ def status(
     ``now`` is the clock of the soak gates (default: the current time). A directory spec is
     read through its own folder log."""
     names = _selected_envs(ws, envs)
-    for env in names:
-        ws.branch_tip(ws.layout(env).branch)
+    passes = log_passes(ws, names)
     wanted = _glob_filter(services)
     # The log pass runs in git from the start, while this process lists, reads and plans the
     # specs (2 cores or more).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending_history = pool.submit(log_versions, ws, names)
+        pending_history = pool.submit(read_log_passes, ws.repo, passes)
         contents = ws.read_specs(names)
         docs: dict[tuple[str, str], list[Any] | GitopsPromoteError] = {}
         images: dict[tuple[str, str], str | None] = {}

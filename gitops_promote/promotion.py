@@ -34,7 +34,7 @@ from .overrides import Override, of_gate, of_hold
 from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
-from .versioning import log_versions, versions_by_env
+from .versioning import log_passes, read_log_passes, versions_by_env
 from .workspace import SpecRef, Workspace, parse_spec, spec_data
 
 #: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
@@ -142,7 +142,7 @@ _LATER = Version(0, "", "", "", "", "", "", "", "", "")
 
 def with_versions(ws: Workspace, sp: ServicePromotion, history: History | None) -> ServicePromotion:
     """``sp`` with the current versions of its source and target: from ``history`` (one pass
-    for many services, :func:`.versioning.log_versions`), else from the two specs' own logs."""
+    for many services, :func:`.versioning.read_log_passes`), else from the two specs' own logs."""
 
     if sp.files is not None or sp.source.directory:
         return sp  # a directory spec's versions come with its plan (one log of its folder)
@@ -298,11 +298,11 @@ def _plan_all(
     process per spec), the log pass running in git while this process plans.
     ``progress(done, total)`` as services are planned."""
     envs = [source_env, target_env]
-    for env in envs:
-        ws.branch_tip(ws.layout(env).branch)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # the log pass runs in git from the start, while the specs are listed, read and planned
-        pending = pool.submit(log_versions, ws, envs) if len(names) > 1 else None
+        pending = (
+            pool.submit(read_log_passes, ws.repo, log_passes(ws, envs)) if len(names) > 1 else None
+        )
         if len(names) > 1:
             ws.read_specs(envs)
         drafts = []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
+from .git import GitRepository
 from .history import Version, Versions, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix
 from .messages import diff_pr_body
@@ -47,28 +48,34 @@ def choose_version(ws: Workspace, found: Sequence[Version], wanted: str) -> Vers
 BranchVersions = dict[str, dict[str, Versions]]
 
 
-def log_versions(ws: Workspace, env_names: Sequence[str]) -> BranchVersions:
-    """The versions of every spec of several environments, from ONE ``git log`` pass per base
-    branch over the folders their specs are in, never a git process per spec (SPEC section 1:
-    renames followed, copies never): tip -> current path -> versions, oldest first. Git work
-    only, no tree listing, so that a command can run it in a thread from its first moment while
-    it lists and reads the specs; :func:`versions_by_env` then gives them per service."""
+#: the log passes of several environments: base branch tip -> the folders to read below it
+LogPasses = dict[str, list[str]]
+
+
+def log_passes(ws: Workspace, env_names: Sequence[str]) -> LogPasses:
+    """What :func:`read_log_passes` reads for ``env_names``: ONE ``git log`` pass per base
+    branch, over the folders their specs are in (``[]``: the whole tree). Worked out here, in
+    the caller's thread, so that the pass itself touches nothing of the workspace."""
     by_tip: dict[str, set[str]] = {}
     for env in env_names:
-        tip = ws.branch_tip(ws.layout(env).branch)
-        by_tip.setdefault(tip, set()).update(
+        by_tip.setdefault(ws.branch_tip(ws.layout(env).branch), set()).update(
             static_prefix(p) for p in env_patterns(ws.config.env(env))
         )
-    return {
-        tip: all_versions(ws.repo, tip, [] if "" in prefixes else sorted(prefixes))
-        for tip, prefixes in by_tip.items()
-    }
+    return {tip: [] if "" in found else sorted(found) for tip, found in by_tip.items()}
+
+
+def read_log_passes(repo: GitRepository, passes: LogPasses) -> BranchVersions:
+    """The versions of every file the ``passes`` cover: tip -> current path -> versions,
+    oldest first, never a git process per spec (SPEC section 1: renames followed, copies never).
+    Git work only, so a command runs it in a thread from its first moment while it lists and
+    reads the specs; :func:`versions_by_env` then gives them per service."""
+    return {tip: all_versions(repo, tip, prefixes) for tip, prefixes in passes.items()}
 
 
 def versions_by_env(
     ws: Workspace, env_names: Sequence[str], logged: BranchVersions
 ) -> dict[str, dict[str, Sequence[Version]]]:
-    """env -> service -> versions, from the log passes of :func:`log_versions`."""
+    """env -> service -> versions, from what :func:`read_log_passes` read."""
     out: dict[str, dict[str, Sequence[Version]]] = {}
     for env in env_names:
         lines = logged[ws.branch_tip(ws.layout(env).branch)]

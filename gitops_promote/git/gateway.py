@@ -138,6 +138,14 @@ def scrub(text: str, auth: PushAuth | None) -> str:
 NETWORK_GRACE = 3.0
 
 
+#: Popen arguments that start a git process in a process group of its own (see _run_process)
+_OWN_GROUP: dict[str, Any] = (
+    {"process_group": 0}
+    if sys.version_info >= (3, 11)
+    else {"preexec_fn": os.setpgrp}  # pragma: no cover - Python 3.10
+)
+
+
 def _run_process(
     argv: list[str],
     cwd: Path,
@@ -154,12 +162,7 @@ def _run_process(
     whole or not at all. Network calls stay in the terminal's group (ssh may need to ask for a
     passphrase); when interrupted they get :data:`NETWORK_GRACE` seconds, then are stopped.
     """
-    extra: dict[str, Any] = {}
-    if not network:
-        if sys.version_info >= (3, 11):
-            extra["process_group"] = 0
-        else:  # pragma: no cover - Python 3.10
-            extra["preexec_fn"] = os.setpgrp
+    extra = {} if network else _OWN_GROUP
     try:
         proc = subprocess.Popen(
             argv,
@@ -221,11 +224,7 @@ def _stream_process(
     stderr in ``ended`` after the last one. A consumer that stops early, or a signal to the
     command (seen between chunks, also in a worker thread that signals never reach), stops the
     process: it only reads, so nothing is left half done."""
-    extra: dict[str, Any] = {}
-    if sys.version_info >= (3, 11):
-        extra["process_group"] = 0
-    else:  # pragma: no cover - Python 3.10
-        extra["preexec_fn"] = os.setpgrp
+    extra = _OWN_GROUP
     with tempfile.TemporaryFile() as errors:  # a file: stderr can never fill a pipe and block
         try:
             proc = subprocess.Popen(
