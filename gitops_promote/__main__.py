@@ -20,11 +20,14 @@ for _sig in (signal.SIGINT, signal.SIGTERM):
     signal.signal(_sig, _early)
 
 from .errors import Interrupted  # noqa: E402
-from .interrupt import exit_code, finish, install, message  # noqa: E402
+from .interrupt import critical, exit_code, finish, install, message  # noqa: E402
 
 install()
 try:
-    from .cli import main as _cli_main
+    # held back until the command line is loaded: a signal handled inside one of the import
+    # system's own callbacks would be printed as "Exception ignored" and lost
+    with critical():
+        from .cli import main as _cli_main
 except (Interrupted, KeyboardInterrupt) as _exc:  # a signal while the command line loads
     sys.stderr.write(message(_exc) + "\n")
     sys.exit(exit_code(_exc))

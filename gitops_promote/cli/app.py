@@ -144,7 +144,11 @@ class _Commands(click.Group):
         entry = COMMANDS.get(cmd_name)
         if entry is None:
             return None
-        module = importlib.import_module(f"{__package__}.{entry.module}")
+        # Signals wait until the modules are loaded: a signal handled while the import system
+        # runs one of its own callbacks is printed as "Exception ignored" and lost, and the
+        # command would go on. Raised when the import ends, it stops the command as anywhere.
+        with interrupt.critical():
+            module = importlib.import_module(f"{__package__}.{entry.module}")
         command = getattr(module, cmd_name)
         assert isinstance(command, click.Command)
         return command
