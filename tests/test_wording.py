@@ -32,10 +32,12 @@ def test_a_commit_that_did_not_change_the_spec_is_not_a_version(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = repo.commit({"README.md": "docs\n"}, "docs")
-    code, _, err = run(repo, "rollback", "api", "--env", "prod", "--to", other[:9], capsys=capsys)
+    # a prefix of digits only would be read as a version number: take one with a letter in it
+    prefix = other[: next(n for n in range(9, 41) if not other[:n].isdigit())]
+    code, _, err = run(repo, "rollback", "api", "--env", "prod", "--to", prefix, capsys=capsys)
     assert code == 2
     assert err == (
-        f"error: commit {other[:9]} is not a version of envs/prod/api.yaml "
+        f"error: commit {prefix} is not a version of envs/prod/api.yaml "
         "(it did not change the file)\n"
     )
     code, _, err = run(repo, "rollback", "api", "--env", "prod", "--to", "12", capsys=capsys)
