@@ -352,9 +352,22 @@ class Gateway:
             raise NotFoundError(missing)
         # One rev-parse finds the work tree as git itself does (GIT_DIR, worktrees, ceilings,
         # safe.directory): a few milliseconds, where a library's discovery costs an import
-        # and git processes of its own on every command.
+        # and git processes of its own on every command. It also says whether the clone is
+        # shallow (every command that counts versions must know) and where HEAD is (every
+        # command reads the checked-out branch), so that no command asks again.
         status, out, err = _run_process(
-            [self._exe, "rev-parse", "--is-bare-repository", "--show-toplevel"],
+            [
+                self._exe,
+                "rev-parse",
+                "--is-bare-repository",
+                "--show-toplevel",
+                "--is-shallow-repository",
+                "--git-path",
+                "shallow",
+                "HEAD^{commit}",
+                "--symbolic-full-name",
+                "HEAD",
+            ],
             p,
             None,
             {**os.environ, "GIT_TERMINAL_PROMPT": "0"},
@@ -362,7 +375,9 @@ class Gateway:
             network=False,
         )
         lines = out.decode("utf-8", "surrogateescape").splitlines()
-        if status != 0 or len(lines) < 2:
+        # An unborn HEAD (no commit yet) fails after the first four answers: found, HEAD unknown.
+        found = len(lines) >= 4 and lines[0] == "false" and Path(lines[1]).is_absolute()
+        if not found:
             if lines[:1] == ["true"]:
                 raise NotFoundError(f"{p} is a bare git repository: a work tree is needed")
             message = one_line(err.decode("utf-8", "replace"))
@@ -370,9 +385,19 @@ class Gateway:
                 raise NotFoundError(missing)
             raise NotFoundError(f"{p}: {message.removeprefix('fatal: ')}")
         self.root: Path = Path(lines[1]).resolve()
+        #: the file listing a shallow clone's boundary commits; None when the clone is whole
+        self.shallow_file: Path | None = (p / lines[3]).resolve() if lines[2] == "true" else None
         #: revisions whose whole history is known to be here, "*" for all of them (see
         #: log.require_full_history)
-        self.whole_history: set[str] = set()
+        self.whole_history: set[str] = set() if self.shallow_file else {"*"}
+        #: HEAD when the work tree was found: (the checked-out branch, None when detached; its
+        #: commit); None when git could not say (no commit yet)
+        self.head_at_open: tuple[str | None, str] | None = None
+        if status == 0 and len(lines) == 6 and SHA_RE.match(lines[4]):
+            branch = (
+                lines[5].removeprefix("refs/heads/") if lines[5].startswith("refs/heads/") else None
+            )
+            self.head_at_open = (branch, lines[4])
 
     def run(
         self,

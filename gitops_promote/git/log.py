@@ -112,16 +112,13 @@ def require_full_history(gw: Gateway, ref: str) -> None:
     In a shallow clone (``git clone --depth``, actions/checkout's default) the oldest commits
     are missing and v1 would be the oldest one fetched. With an ``origin``, the history is
     fetched (``git fetch --unshallow``, under the network timeout); without one, or when that
-    fails, RefusedError. Asked once per repository handle (and revision, in a shallow clone).
+    fails, RefusedError. The gateway's first rev-parse said whether the clone is shallow; in one,
+    each revision is checked once.
     """
     if "*" in gw.whole_history or ref in gw.whole_history:
         return
-    answer = gw.out("rev-parse", "--is-shallow-repository", "--git-path", "shallow").splitlines()
-    if len(answer) != 2:
-        raise GitError("git rev-parse --is-shallow-repository returned an unexpected answer")
-    shallow, shallow_file = answer
-    if shallow != "true":
-        gw.whole_history.add("*")  # the whole repository is here
+    if gw.shallow_file is None:  # the whole repository is here (the gateway asked git once)
+        gw.whole_history.add("*")
         return
     reason = "it has no origin to fetch the rest from"
     if remote_url(gw, "origin") is not None:
@@ -134,7 +131,7 @@ def require_full_history(gw: Gateway, ref: str) -> None:
             if res.status != 0
             else f"origin's branches do not hold the history of {ref}"
         )
-    if _cut_short(gw, ref, gw.root / shallow_file):
+    if _cut_short(gw, ref, gw.shallow_file):
         raise RefusedError(
             "this is a shallow clone, and version numbers need the whole history"
             f" ({reason}); run git fetch --unshallow, or in GitHub Actions check out"

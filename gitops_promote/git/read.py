@@ -135,8 +135,10 @@ def list_dir(gw: Gateway, ref: str, directory: str) -> list[str]:
 def list_tree(gw: Gateway, ref: str) -> dict[str, str]:
     """Every file at ``ref`` (one ``git ls-tree -r``): path -> mode (``120000``: symlink,
     ``160000``: a submodule)."""
-    _commit_or_tree(gw, ref)
-    res = gw.run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}")
+    res = gw.run("ls-tree", "-r", "-z", "--end-of-options", f"{ref}^{{tree}}", check=False)
+    if res.status != 0:
+        _commit_or_tree(gw, ref)  # an unknown revision is NotFoundError, not git's message
+        raise GitError(f"git ls-tree failed: {one_line(res.stderr) or res.status}")
     files = {}
     for entry in res.stdout.split(b"\0"):
         meta, _, name = entry.partition(b"\t")

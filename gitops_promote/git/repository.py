@@ -26,6 +26,12 @@ class GitRepository:
         return f"GitRepository({str(self.root)!r})"
 
     @property
+    def head_at_open(self) -> tuple[str | None, str] | None:
+        """HEAD when this handle was opened: (checked-out branch or None when detached, its
+        commit); None when there was no commit yet. :meth:`current_branch` asks git again."""
+        return self.gateway.head_at_open
+
+    @property
     def network_timeout(self) -> float:
         """Seconds a network git call (push, fetch, ls-remote) may take before it is killed."""
         return self.gateway.network_timeout

@@ -66,6 +66,36 @@ def test_opening_runs_one_git_process(work: GitRepo, tmp_path: Path) -> None:
     assert len(commands) == 1 and "rev-parse" in commands[0]
 
 
+def test_opening_says_where_head_is(work: GitRepo, tmp_path: Path) -> None:
+    tip = work.git("rev-parse", "HEAD").strip()
+    assert GitRepository(work.path / "envs").head_at_open == ("main", tip)
+    work.git("checkout", "-q", "--detach")
+    assert GitRepository(work.path).head_at_open == (None, tip)
+    # a file named HEAD in the work tree does not confuse it
+    work.git("checkout", "-q", "main")
+    (work.path / "HEAD").write_text("x\n")
+    assert GitRepository(work.path).head_at_open == ("main", tip)
+
+
+def test_opening_a_repository_without_commits(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "trunk", str(tmp_path / "new")], check=True)
+    repo = GitRepository(tmp_path / "new")
+    assert repo.root == (tmp_path / "new").resolve()
+    assert repo.head_at_open is None  # git cannot say: asked again when needed
+    assert repo.current_branch() == "trunk"
+
+
+def test_opening_says_whether_the_clone_is_shallow(work: GitRepo, tmp_path: Path) -> None:
+    assert GitRepository(work.path).gateway.shallow_file is None
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{work.path}", str(clone)], check=True
+    )
+    shallow = GitRepository(clone / "envs").gateway.shallow_file
+    assert shallow is not None and shallow.read_text().strip()
+    assert shallow == (clone / ".git" / "shallow").resolve()
+
+
 # ---------------------------------------------------------------- tokens over HTTP
 
 
