@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from gitops_promote.apply import apply_plan
 from gitops_promote.plan import plan_promotion
 from gitops_promote.presets import PRESETS
-from gitops_promote.yamldoc import YamlDoc
+from gitops_promote.yamldoc.doc import YamlDoc
 
 
 def truefoundry_spec(env: str, image: str, replicas: int, extra_env: int) -> str:

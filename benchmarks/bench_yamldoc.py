@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ruamel.yaml import YAML
 
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 
 def make_spec(services: int) -> str:

@@ -23,7 +23,8 @@ from typing import Any
 
 from .data import keyed_items, same
 from .plan import Plan, pair_documents
-from .yamldoc import Edit, Path, YamlDoc
+from .yamldoc import Path
+from .yamldoc.doc import Edit, YamlDoc
 
 __all__ = ["apply_plan", "plan_edits"]
 

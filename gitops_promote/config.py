@@ -17,7 +17,7 @@ from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
 from .presets import AUTO, AUTO_CANDIDATES, PRESETS, select_preset
 from .rules import EnvVarsRule, RuleSet
-from .yamldoc import YamlDoc
+from .yamldoc import YamlText
 
 CONFIG_NAME = ".gitops-promote.yaml"
 
@@ -107,7 +107,7 @@ DEFAULT_PRESET = "truefoundry"
 class _Reader:
     """Validates plain config data while knowing where each value stands in the file."""
 
-    def __init__(self, doc: YamlDoc, file: str) -> None:
+    def __init__(self, doc: YamlText, file: str) -> None:
         self.doc = doc
         self.file = file
 
@@ -340,7 +340,7 @@ def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) 
 def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     """Validate a config file's bytes; raise :class:`ConfigError` naming file and line."""
     try:
-        doc = YamlDoc.from_bytes(data, filename=file)
+        doc = YamlText.from_bytes(data, filename=file)
     except GitopsPromoteError as exc:
         raise ConfigError(exc.message, file=file, line=exc.line, column=exc.column) from None
     docs = doc.documents()
@@ -511,7 +511,7 @@ def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
     )
 
 
-def _second_document(doc: YamlDoc) -> int:
+def _second_document(doc: YamlText) -> int:
     """Where the config's second document starts (the start of the file if it has none)."""
     if len(doc.tree.docs) < 2:
         return 0

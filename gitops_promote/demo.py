@@ -17,7 +17,7 @@ from . import messages
 from .errors import GitopsPromoteError, UsageError
 from .git import GitRepository
 from .history import versions
-from .yamldoc import YamlDoc
+from .yamldoc.doc import YamlDoc
 
 Echo = Callable[[str], Any]
 Entry = Callable[[Sequence[str]], int]

@@ -19,8 +19,9 @@ from .plan import Plan, plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import ResolvedSet, SetExpr, resolve_set
+from .specdoc import parse_spec
 from .specfiles import Files, is_text, is_yaml
-from .workspace import Workspace, parse_spec
+from .workspace import Workspace
 
 # -- rollback ----------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from .errors import ProviderError, UsageError
-from .gates import CheckRun, CommitChecks, CommitStatus
+from .gatecheck import CheckRun, CommitChecks, CommitStatus
 from .provider import PullRequestRef, PullRequestSpec
 
 __all__ = ["DEFAULT_API_URL", "MAX_BODY_CHARS", "GithubProvider", "fit_body"]

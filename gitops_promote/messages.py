@@ -98,7 +98,7 @@ def diff_pr_body(message: str, diff: str, path: str) -> str:
 
     It lives here, not with the renderings in :mod:`gitops_promote.render`: it is not a view of
     a result but the commit's own text, taken apart by the format this module defines, and
-    :func:`gitops_promote.versioning.write_version` (the core) opens the pull request with it,
+    :func:`gitops_promote.nextversion.write_version` (the core) opens the pull request with it,
     where a promotion's title and body are rendered by the CLI from the planned result."""
     subject, _, rest = message.partition("\n")
     lines = [f"## {subject}", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .gates import GateResult
+from .gatecheck import GateResult
 from .messages import FORCED
 
 if TYPE_CHECKING:  # holds reads history, which loads the git layer: the type only

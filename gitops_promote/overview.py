@@ -16,7 +16,8 @@ from .dirspec import plan_folder
 from .dirversions import folder_versions
 from .envvars import env_items
 from .errors import GitopsPromoteError, RefusedError, UsageError
-from .gates import GateResult, closed, evaluate, parse_date
+from .gatecheck import GateResult, closed, evaluate
+from .gates import parse_date
 from .history import Version
 from .holds import Hold, find_hold
 from .layout import env_patterns
@@ -24,14 +25,15 @@ from .plan import plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
 from .setpath import is_keyed_list
+from .specdoc import parse_spec, spec_data
 from .specfiles import Files, check_entries, is_yaml, symlink_problem, symlinks
 from .versioning import log_passes, read_log_passes, versions_by_env
-from .workspace import Workspace, parse_spec, spec_data
+from .workspace import Workspace
 from .yamldoc import load_documents
 from .yamldoc.plain import same
 
 if TYPE_CHECKING:
-    from .yamldoc import YamlDoc
+    from .yamldoc.doc import YamlDoc
 
 Segment = str | int
 

@@ -20,7 +20,8 @@ import jsonpatch
 import jsonpointer
 
 from .errors import RefusedError, UsageError
-from .yamldoc import Edit, Path
+from .yamldoc import Path
+from .yamldoc.edit import Edit
 from .yamldoc.parsed import ParsedText
 from .yamldoc.plain import same
 

@@ -27,15 +27,17 @@ from .data import MISSING
 from .dirspec import plan_folder
 from .dirversions import folder_versions
 from .errors import GitopsPromoteError, NotFoundError, RefusedError, UsageError
-from .gates import CHECKS, CommitChecks, GateResult, Gates, closed, evaluate, parse_date, refusal
+from .gatecheck import CommitChecks, GateResult, closed, evaluate, refusal
+from .gates import CHECKS, Gates, parse_date
 from .history import Version, versions
 from .holds import Hold, find_hold
 from .overrides import Override, of_gate, of_hold
 from .plan import Change, Plan, plan_promotion
 from .provider import PullRequestRef
 from .publish import BranchCommit, Published, Publisher, close_stale, publish_branch
+from .specdoc import parse_spec, spec_data
 from .versioning import log_passes, read_log_passes, versions_by_env
-from .workspace import SpecRef, Workspace, parse_spec, spec_data
+from .workspace import SpecRef, Workspace
 
 #: Reads what is reported on a commit (its combined status and check runs), by sha: the GitHub
 #: provider's ``commit_checks`` for the promotion's repository.

@@ -10,12 +10,14 @@ from .apply import apply_plan
 from .dirspec import files_diff, restore_changes
 from .dirversions import version_files
 from .history import Version, read_version
+from .nextversion import write_version
 from .plan import Change, plan_promotion
 from .publish import Published, Publisher
 from .rules import RuleSet
+from .specdoc import parse_spec
 from .specfiles import is_yaml
-from .versioning import choose_version, spec_versions, write_version
-from .workspace import SpecRef, Workspace, parse_spec
+from .versioning import choose_version, spec_versions
+from .workspace import SpecRef, Workspace
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,17 @@ from . import messages
 from .data import type_class
 from .dirspec import files_diff, resolve_in_files
 from .errors import GitopsPromoteError, NotFoundError, UsageError
+from .nextversion import write_version
 from .patching import apply_patch, edits_for, sources
 from .pointer import join
 from .publish import Published, Publisher
 from .setpath import parse_set, resolve_set, split_file
+from .specdoc import parse_spec
 from .specfiles import is_yaml
-from .versioning import spec_versions, write_version
-from .workspace import SpecRef, Workspace, parse_spec
-from .yamldoc import Edit, YamlDoc, parse_scalar
+from .versioning import spec_versions
+from .workspace import SpecRef, Workspace
+from .yamldoc import parse_scalar
+from .yamldoc.doc import Edit, YamlDoc
 from .yamldoc.expect import apply_plain
 from .yamldoc.plain import same
 

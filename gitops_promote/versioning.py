@@ -1,10 +1,11 @@
-"""Versions of a spec: ``history`` and ``show``, and what ``update`` and ``rollback`` share to
-write the next version. Core code: no click, no GitHub; git through the workspace's repo."""
+"""Versions of a spec: ``history`` and ``show``, and the versions ``update``, ``rollback``,
+``status`` and ``promote`` read (writing the next one is :mod:`.nextversion`). Core code: no
+click, no GitHub; git through the workspace's repo."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dirversions import folder_versions, pick_file, version_files
@@ -12,8 +13,6 @@ from .errors import NotFoundError
 from .git import GitRepository
 from .history import Version, Versions, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix
-from .messages import diff_pr_body
-from .publish import BranchCommit, Published, Publisher, publish_branch
 from .specfiles import Files
 from .workspace import SpecRef, Workspace
 
@@ -96,7 +95,7 @@ class HistoryResult:
 
 
 def history(ws: Workspace, service: str, env: str) -> HistoryResult:
-    spec = ws.spec(service, env)
+    spec = ws.spec(service, env, contents=False)  # where it is is all the log needs
     found = spec_versions(ws, spec)
     return HistoryResult(service, env, spec.path, spec.branch, list(reversed(found)))
 
@@ -129,60 +128,3 @@ def show(
         return ShowResult(service, env, chosen, b"", files)
     rel = pick_file(files, file, f"{spec.path}/ at {chosen.label}")
     return ShowResult(service, env, chosen, files[rel], files, rel)
-
-
-# -- writing the next version (update, rollback) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Written:
-    version: str
-    commit: str
-    pushed: bool
-    published: Published | None
-
-
-def write_version(
-    ws: Workspace,
-    spec: SpecRef,
-    kind: str,
-    content: bytes,
-    message: str,
-    diff: str,
-    next_label: str,
-    publisher: Publisher,
-    pr: bool,
-    files: Mapping[str, bytes | None] | None = None,
-) -> Written:
-    """Commit ``content`` as the spec's next version on its base branch, or (``pr``) on branch
-    ``gitops-promote/<kind>/<env>/<service>`` with a pull request showing ``diff``.
-
-    A directory spec passes ``files`` instead: relative name -> new bytes (``None``: delete)."""
-    changes: dict[str, bytes | None] = (
-        {spec.path: content}
-        if files is None
-        else {f"{spec.path}/{rel}": data for rel, data in files.items()}
-    )
-    if pr:
-        published = publish_branch(
-            ws.repo,
-            f"gitops-promote/{kind}/{spec.env.name}/{spec.service}",
-            spec.branch,
-            spec.commit,
-            [BranchCommit(changes, message)],
-            message.splitlines()[0],
-            diff_pr_body(message, diff, spec.path),
-            publisher,
-        )
-        return Written(next_label, published.commit, published.pushed, published)
-    result = ws.repo.commit_files(
-        spec.branch,
-        changes,
-        message,
-        expected_tip=spec.commit,
-        push=publisher.push,
-        auth=publisher.auth,
-    )
-    # The next number even after a rebase onto upstream commits: those never touch this spec
-    # (that would have been a conflict), so they are not versions of it.
-    return Written(next_label, result.sha, result.pushed, None)

@@ -9,18 +9,16 @@ import sys
 from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from .config import Config, load_config
 from .environment import Environment
-from .errors import NotFoundError, SpecError, UsageError
+from .errors import NotFoundError, UsageError
 from .git import GitRepository
 from .layout import SERVICE_RE as _SERVICE_RE
 from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service
 from .specfiles import Files, below, check_entries, symlink_problem, symlinks
-from .yamldoc import YamlDoc, load_documents
 
-__all__ = ["SPEC_SUFFIXES", "SpecRef", "Workspace", "check_service_name", "parse_spec"]
+__all__ = ["SPEC_SUFFIXES", "SpecRef", "Workspace", "check_service_name"]
 _SYMLINK = "120000"
 _SUBMODULE = "160000"
 
@@ -92,11 +90,19 @@ class Workspace:
     """
 
     def __init__(
-        self, repo: GitRepository, config: Config, warn: Callable[[str], None] | None = None
+        self,
+        repo: GitRepository,
+        config: Config,
+        warn: Callable[[str], None] | None = None,
+        *,
+        head: tuple[str | None, str] | None = None,
     ) -> None:
+        """``head``: HEAD as the repository handle found it, just opened (branch or None when
+        detached, commit), so that neither needs asking git again; None: ask git."""
         self.repo = repo
         self.config = config
-        self._tips: dict[str, str] = {}
+        self._head = head
+        self._tips: dict[str, str] = {} if head is None or head[0] is None else {head[0]: head[1]}
         self._trees: dict[str, dict[str, str]] = {}
         self._blobs: dict[tuple[str, str], bytes | None] = {}  # (commit, path) -> content
         self._found: dict[str, Found] = {}  # env -> its services, read once per command
@@ -105,12 +111,12 @@ class Workspace:
 
     @functools.cached_property
     def _checked_out(self) -> str | None:
-        return self.repo.current_branch()
+        return self._head[0] if self._head is not None else self.repo.current_branch()
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
         repo = GitRepository(repo_path)
-        return cls(repo, load_config(repo.root, config_path))
+        return cls(repo, load_config(repo.root, config_path), head=repo.head_at_open)
 
     @property
     def root(self) -> Path:
@@ -164,8 +170,12 @@ class Workspace:
             self._warned.add(message)
             self._warn(message)
 
-    def spec(self, service: str, env_name: str) -> SpecRef:
-        """The spec of ``service`` in ``env_name`` at the tip of that environment's base branch."""
+    def spec(self, service: str, env_name: str, *, contents: bool = True) -> SpecRef:
+        """The spec of ``service`` in ``env_name`` at the tip of that environment's base branch.
+
+        ``contents=False`` (for ``history``, which needs only where the spec is): the same
+        checks from the tree listing, but no file is read; ``content`` (and each file of a
+        directory spec) is then empty bytes, where absent is still ``None`` (``{}``)."""
         check_service_name(service)
         layout = self.layout(env_name)
         commit = self.branch_tip(layout.branch)
@@ -187,13 +197,15 @@ class Workspace:
                 raise UsageError(_not_a_file(path, "a submodule", layout.branch))
         for loc in locations:
             if loc.directory:
-                files = self.folder(commit, loc, tree)
+                files = self.folder(commit, loc, tree, contents=contents)
                 if files:
                     return SpecRef(
                         service, layout.env, layout.branch, commit, loc.path, None, files
                     )
                 continue
             path = loc.path
+            if path in tree and not contents and tree[path] != _SYMLINK:
+                return SpecRef(service, layout.env, layout.branch, commit, path, b"")
             if path in tree:
                 if (commit, path) not in self._blobs:
                     self._blobs[(commit, path)] = self.repo.read_files(commit, [path])[path]
@@ -214,22 +226,31 @@ class Workspace:
             tuple(near),
         )
 
-    def folder(self, commit: str, loc: Location, tree: dict[str, str] | None = None) -> Files:
+    def folder(
+        self,
+        commit: str,
+        loc: Location,
+        tree: dict[str, str] | None = None,
+        *,
+        contents: bool = True,
+    ) -> Files:
         """The files below a directory location at ``commit`` (from the tree listing, when
-        given, else one listing of that folder), read in one batch; refuses symlinks and more
-        than the documented number of files."""
+        given, else one listing of that folder), read in one batch (``contents=False``: not
+        read, each empty); refuses symlinks and more than the documented number of files."""
         if tree is not None:
             modes = below(loc.path, tree)
         else:
             entries = self.repo.folder_entries(commit, loc.path)
             modes = below(loc.path, {p: mode for p, (mode, _sha) in entries.items()})
         names = check_entries(loc.path, modes, f"branch {loc.branch}")
-        contents = self.repo.read_files(commit, [f"{loc.path}/{rel}" for rel in names])
         links = symlinks(modes)
+        if not contents and not links:
+            return dict.fromkeys(names, b"")
+        read = self.repo.read_files(commit, [f"{loc.path}/{rel}" for rel in names])
         if links:
             path = f"{loc.path}/{links[0]}"
-            raise UsageError(symlink_problem(path, contents.get(path) or b"", loc.branch))
-        return {rel: contents[f"{loc.path}/{rel}"] or b"" for rel in names}
+            raise UsageError(symlink_problem(path, read.get(path) or b"", loc.branch))
+        return {rel: read[f"{loc.path}/{rel}"] or b"" for rel in names}
 
     def found(self, env_name: str) -> Found:
         """Services of an environment and their spec paths (at its base branch tip), worked out
@@ -384,73 +405,3 @@ def services_in(names: list[str]) -> list[str]:
         if p.suffix in SPEC_SUFFIXES and _SERVICE_RE.match(p.stem) and not name.startswith("."):
             out.append(p.stem)
     return sorted(set(out))
-
-
-def parse_spec(content: bytes, path: str, config: Config | None = None) -> YamlDoc:
-    """The one reading of a spec for planning or editing: valid YAML whose root is a mapping
-    (SPEC section 2). A list, a scalar, null, an empty file or (given the ``config`` whose
-    rules apply) a second document where the rules read one is bad input (:class:`SpecError`,
-    exit 2) naming the file and the line. A multi-document spec may hold empty documents (a
-    trailing ``---``) beside its mappings. Commands pass their workspace's config."""
-    doc = YamlDoc.from_bytes(content, filename=path)
-    docs = doc.documents()
-    if not docs:
-        raise SpecError("the spec is empty (no YAML document), not a mapping", file=path)
-    rules = config.rules_for(path, docs) if config is not None else None
-    if len(docs) > 1 and rules is not None and not rules.multi_document:
-        raise SpecError(
-            f"the spec holds {len(docs)} YAML documents, but preset {rules.preset} reads one "
-            "mapping: remove the second document or use a multi-document preset "
-            "(kubernetes, kustomize, flux)",
-            file=path,
-            line=_line(doc, 1),
-        )
-    for index, value in enumerate(docs):
-        if isinstance(value, dict) or (value is None and len(docs) > 1):
-            continue
-        where = f"document {index + 1} of the spec" if len(docs) > 1 else "the spec"
-        raise SpecError(
-            f"{where} is {_kind_of_value(value)}, not a mapping",
-            file=path,
-            line=_line(doc, index),
-        )
-    if all(value is None for value in docs):
-        raise SpecError("the spec holds only empty documents, not a mapping", file=path)
-    return doc
-
-
-def spec_data(content: bytes, path: str, config: Config) -> list[Any]:
-    """The plain data of a spec's documents for commands that only read (status, planning,
-    check): the fast loader, with the same refusals as :func:`parse_spec` (which runs only
-    when a refusal needs its line)."""
-    docs = load_documents(content, path)
-    rules = config.rules_for(path, docs) if docs else None
-    roots_ok = (
-        bool(docs)
-        and not (len(docs) > 1 and rules is not None and not rules.multi_document)
-        and all(isinstance(v, dict) or (v is None and len(docs) > 1) for v in docs)
-        and not all(v is None for v in docs)
-    )
-    if not roots_ok:
-        parse_spec(content, path, config)  # raises SpecError with the file and the line
-    return docs
-
-
-def _line(doc: YamlDoc, index: int) -> int | None:
-    """Where document ``index`` starts, when that is not simply the first line."""
-    line = doc.line_of(index, ())
-    return line if line is not None and line > 1 else None
-
-
-def _kind_of_value(value: object) -> str:
-    if value is None:
-        return "null (empty)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"a string ({value!r})" if len(value) <= 40 else "a string"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    return f"a {type(value).__name__}"

@@ -17,7 +17,7 @@ from gitops_promote.plan import Plan, plan_promotion
 from gitops_promote.pointer import RulePath
 from gitops_promote.presets import PRESETS
 from gitops_promote.rules import EnvVarsRule, RuleSet
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .goldenfiles import golden_text
 

@@ -20,7 +20,7 @@ from gitops_promote.apply import apply_plan
 from gitops_promote.errors import GitopsPromoteError
 from gitops_promote.plan import plan_promotion
 from gitops_promote.presets import PRESETS
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .conftest import SHARED, shared_path
 

@@ -10,23 +10,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitops_promote.gates import (
-    MAX_DURATION,
+from gitops_promote.gatecheck import (
     CheckRun,
     CommitChecks,
     CommitStatus,
-    Gates,
-    GateSpecError,
     closed,
     evaluate,
     evaluate_checks,
     evaluate_soak,
+    refusal,
+)
+from gitops_promote.gates import (
+    MAX_DURATION,
+    Gates,
+    GateSpecError,
     format_duration,
     format_remaining,
     parse_date,
     parse_duration,
     parse_gates,
-    refusal,
 )
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

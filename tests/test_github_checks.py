@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from gitops_promote.errors import EXIT_FAILED, ProviderError
-from gitops_promote.gates import CheckRun, CommitStatus, evaluate_checks
+from gitops_promote.gatecheck import CheckRun, CommitStatus, evaluate_checks
 from gitops_promote.github import MAX_ATTEMPTS, GithubProvider
 
 from .github_standin import FakeClock, GithubStandin

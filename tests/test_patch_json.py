@@ -9,7 +9,7 @@ from typing import Any
 import jsonpatch
 import pytest
 
-from gitops_promote.yamldoc import YamlDoc
+from gitops_promote.yamldoc.doc import YamlDoc
 
 from .gitrepo import GitRepo
 from .sample import CONFIG, run_json, sample_repo

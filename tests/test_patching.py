@@ -8,7 +8,7 @@ import pytest
 
 from gitops_promote.errors import RefusedError, UsageError
 from gitops_promote.patching import apply_patch, edits_for, read_patch, sources
-from gitops_promote.yamldoc import YamlDoc
+from gitops_promote.yamldoc.doc import YamlDoc
 
 TEXT = """\
 # web

@@ -26,8 +26,9 @@ from gitops_promote.promotion import PromotionResult, ServicePromotion, _new_ser
 from gitops_promote.provider import PullRequestRef
 from gitops_promote.publish import Published
 from gitops_promote.render import prbody, prvalues
+from gitops_promote.specdoc import parse_spec
 from gitops_promote.textfmt import common_prefix
-from gitops_promote.workspace import SpecRef, parse_spec
+from gitops_promote.workspace import SpecRef
 
 from .test_golden import GOLDEN, check_golden
 

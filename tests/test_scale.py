@@ -252,3 +252,39 @@ def test_help_loads_no_core_module() -> None:
         "gitops_promote.interrupt",
         "gitops_promote.workflow",
     }
+
+
+def test_history_starts_three_git_processes(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # finding the work tree (and HEAD, and whether the clone is shallow), the tree listing,
+    # the log: the spec's content is not read, no ref is asked for twice
+    calls = git_calls(monkeypatch, repo, capsys, "history", "api", "--env", "prod")
+    assert [c.split()[0] if c.split()[0] != "-c" else c.split()[2] for c in calls] == [
+        "rev-parse",
+        "ls-tree",
+        "log",
+    ], calls
+
+
+def test_reading_commands_load_no_writing_module() -> None:
+    # history and show (their command module, and the modules it loads) load neither the YAML
+    # editor, nor commits, pushes and pull requests, nor JSON patches: a reading command pays
+    # at start-up only for what it reads with
+    code = "import sys\nimport gitops_promote.cli.versions\nprint(' '.join(sorted(sys.modules)))\n"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(out.split())
+    writing = {
+        "gitops_promote.yamldoc.doc",
+        "gitops_promote.yamldoc.batch",
+        "gitops_promote.nextversion",
+        "gitops_promote.publish",
+        "gitops_promote.provider",
+        "gitops_promote.specdoc",
+        "gitops_promote.gatecheck",
+        "jsonpatch",
+        "ruamel.yaml",
+    }
+    assert not loaded & writing, sorted(loaded & writing)

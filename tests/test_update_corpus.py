@@ -12,7 +12,7 @@ import pytest
 
 from gitops_promote.pointer import join
 from gitops_promote.update import apply_sets
-from gitops_promote.yamldoc import YamlDoc
+from gitops_promote.yamldoc.doc import YamlDoc
 
 from .conftest import shared_path
 from .yamldoc.test_corpus import BIG, CORPUS_DIR, FILES

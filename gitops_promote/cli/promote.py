@@ -7,8 +7,8 @@ import click
 
 from .. import promotion
 from ..errors import EXIT_OK
-from ..render.jsondata import promotion_json
 from ..render.prbody import job_summary, pr_body, pr_title
+from ..render.promotionjson import promotion_json
 from ..render.text import promotion_text
 from ..workspace import Workspace
 from .output import Options, check_output_file, emit, progress

@@ -1,4 +1,5 @@
-"""The JSON documents of ``--output json`` (SPEC section 4 shapes), and the Action's outputs.
+"""The JSON documents of ``--output json`` (SPEC section 4 shapes), and the Action's outputs;
+``diff`` and ``promote`` are in :mod:`.promotionjson` (they alone need JSON patches).
 
 Absent values are ``null``; dates are ISO strings; anything else that is not JSON is a string.
 """
@@ -8,15 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import jsonpatch
-
 from ..data import MISSING, Change
 from ..textfmt import differences
 
 if TYPE_CHECKING:  # the use cases load git and YAML: types only, so --help stays fast
     from ..history import Version
     from ..overview import Cell, CheckResult, Drift, Problem, ServiceStatus, StatusResult
-    from ..promotion import PromotionResult, ServicePromotion
     from ..publish import Published
     from ..rollback import RollbackResult
     from ..update import SetChange, UpdateResult
@@ -123,61 +121,6 @@ def rollback_json(res: RollbackResult) -> dict[str, Any]:
         "commit": res.commit,
         "retained": [change_json(c) for c in res.retained],
         **pr_fields(res.published),
-    }
-
-
-# -- diff / promote -----------------------------------------------------------------------------
-
-
-def service_promotion_json(sp: ServicePromotion) -> dict[str, Any]:
-    return {
-        "service": sp.service,
-        "source_version": sp.source_version.label,
-        "target_version": sp.target_version.label if sp.target_version else None,
-        "path": sp.target.path,
-        "changed": [change_json(c) for c in sp.plan.changed],
-        "retained": [change_json(c) for c in sp.plan.retained],
-        "attention": [change_json(c) for c in sp.plan.attention],
-        "gates": [r.to_json() for r in sp.gates],
-        "patch": patch_json(sp),
-    }
-
-
-def patch_json(sp: ServicePromotion) -> list[dict[str, Any]]:
-    """The RFC 6902 operations that turn the target's plain data into the promoted result (the
-    data the planner computed and the edited file is verified to hold).
-
-    With one-document rules the operations apply to the document (``/image/image_uri``); with
-    multi-document rules (``kubernetes``, ``kustomize``, ``flux``) to the list of documents in
-    file order (``/0/spec/replicas``, ``/2`` for a document added at the end). A spec the target
-    does not have yet is one ``add`` of the whole at ``""``.
-    """
-    result = jsonable(sp.plan.result)
-    target = None if sp.target_docs is None else jsonable(sp.target_docs)
-    if not sp.multi_document and len(result) == 1 and (target is None or len(target) == 1):
-        result = result[0]
-        target = None if target is None else target[0]
-    if target is None:
-        return [{"op": "add", "path": "", "value": result}]
-    ops: list[dict[str, Any]] = jsonpatch.make_patch(target, result).patch
-    return ops
-
-
-def promotion_json(res: PromotionResult) -> dict[str, Any]:
-    pub = res.published
-    fields = pr_fields(pub)
-    return {
-        "from": res.source_env,
-        "to": res.target_env,
-        "services": [service_promotion_json(s) for s in res.services],
-        "branch": fields["branch"],
-        "commit": pub.commit if pub else None,
-        "pr_url": fields["pr_url"],
-        "pr_number": fields["pr_number"],
-        "closed_pr_url": res.closed.url if res.closed else None,
-        "held": [h.service for h in res.held],
-        "holds": [h.to_json() for h in res.held],
-        "forced": [o.to_json() for o in res.forced],
     }
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gitops_promote.errors import GitopsPromoteError, SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 FUZZ = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None

@@ -12,7 +12,8 @@ from gitops_promote.cli.output import check_output_file
 from gitops_promote.config import branch_name_problem
 from gitops_promote.errors import SpecError, UsageError
 from gitops_promote.setpath import MAX_SET_DEPTH, parse_set
-from gitops_promote.yamldoc import MAX_BYTES, MAX_DEPTH, YamlDoc
+from gitops_promote.yamldoc import MAX_BYTES, MAX_DEPTH
+from gitops_promote.yamldoc.doc import YamlDoc
 
 
 def test_nesting_up_to_the_limit_is_read_past_it_refused() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .conftest import edited
 

@@ -10,7 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc, to_plain
+from gitops_promote.yamldoc import to_plain
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from ..conftest import SHARED, shared_path
 

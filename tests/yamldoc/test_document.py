@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc, parse_scalar, to_plain
+from gitops_promote.yamldoc import parse_scalar, to_plain
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .conftest import SPEC
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 
 @pytest.mark.parametrize(

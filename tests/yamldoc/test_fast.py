@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import YamlDoc, load_documents
+from gitops_promote.yamldoc import load_documents
+from gitops_promote.yamldoc.doc import YamlDoc
 from gitops_promote.yamldoc.fast import fast_documents
 from gitops_promote.yamldoc.plain import same
 

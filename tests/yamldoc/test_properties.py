@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 KEYS = st.sampled_from(
     ["name", "image", "tag", "replicas", "env", "port", "a", "b-c", "x_y", "on", "yes", "1", "k"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gitops_promote.yamldoc import Edit, YamlDoc
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .conftest import SPEC, changed_lines, edited
 

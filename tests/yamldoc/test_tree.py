@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gitops_promote.errors import SpecError
-from gitops_promote.yamldoc import Edit, YamlDoc, load_documents
+from gitops_promote.yamldoc import load_documents
+from gitops_promote.yamldoc.doc import Edit, YamlDoc
 
 from .conftest import SPEC, edited
 
