@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from gitops_promote.demo import build_sample_repo
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 from gitops_promote.history import versions
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 from gitops_promote.history import versions
 
 OLD = "envs/prod/api-old.yaml"

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import messages
 from .errors import GitopsPromoteError, UsageError
-from .git import GitRepository
+from .git.repository import GitRepository
 from .history import versions
 from .yamldoc.doc import YamlDoc
 

@@ -14,7 +14,7 @@ from typing import Any
 from .apply import apply_plan
 from .data import MISSING, Change
 from .errors import GitopsPromoteError, UsageError
-from .git import GitRepository
+from .git import GitReader
 from .plan import Plan, plan_promotion
 from .pointer import RulePath
 from .rules import RuleSet
@@ -39,7 +39,7 @@ def restore_changes(current: Files, old: Files) -> dict[str, bytes | None]:
 
 
 def files_diff(
-    repo: GitRepository, directory: str, before: Files, changes: Mapping[str, bytes | None]
+    repo: GitReader, directory: str, before: Files, changes: Mapping[str, bytes | None]
 ) -> str:
     """The unified diff of every changed file of a folder, from one ``git diff``."""
     return repo.folder_diff(directory, before, changes) if changes else ""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .errors import UsageError
-from .git import GitRepository
+from .git import GitReader
 from .git.log import LogRecord
 from .history import KIND_TRAILER, KINDS, Version, _trailer, parse_trailers
 from .layout import Location
@@ -21,7 +21,7 @@ from .specfiles import Files, content_key
 from .workspace import SpecRef, Workspace
 
 
-def folder_versions(repo: GitRepository, directory: str, ref: str) -> list[Version]:
+def folder_versions(repo: GitReader, directory: str, ref: str) -> list[Version]:
     """Every version of the folder ``directory`` reachable from ``ref``, OLDEST FIRST.
 
     One ``git log`` over the folder. A commit is a version when it changes the content of a file

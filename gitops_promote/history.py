@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from .errors import NotFoundError, UsageError
-from .git import GitRepository
+from .git import GitReader
 from .git.paths import norm_path
 
 KINDS = ("create", "update", "rollback", "promote")
@@ -104,7 +104,7 @@ def _trailer(trailers: dict[str, str], key: str) -> str | None:
     return found
 
 
-def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]:
+def versions(repo: GitReader, path: str, ref: str = "HEAD") -> list[Version]:
     """Every version of ``path`` reachable from ``ref``, OLDEST FIRST (``v1`` first).
 
     Runs a single ``git log --follow``, and follows renames only: where git followed the file
@@ -127,7 +127,7 @@ def versions(repo: GitRepository, path: str, ref: str = "HEAD") -> list[Version]
     return list(lines.get(norm_path(path), ()))
 
 
-def all_versions(repo: GitRepository, ref: str, prefixes: Sequence[str]) -> dict[str, Versions]:
+def all_versions(repo: GitReader, ref: str, prefixes: Sequence[str]) -> dict[str, Versions]:
     """The versions of every file at or below ``prefixes`` at ``ref``, from ONE ``git log``
     pass: current path -> versions, oldest first (files that no longer exist are left out).
 
@@ -295,7 +295,7 @@ def resolve_version(versions: Sequence[Version], spec: str) -> Version:
     raise NotFoundError(f"unknown version {text!r}: use vN, a commit sha, or 'previous'")
 
 
-def read_version(repo: GitRepository, version: Version) -> bytes:
+def read_version(repo: GitReader, version: Version) -> bytes:
     """The exact bytes of the spec at ``version``."""
     data = repo.read_file(version.sha, version.path)
     if data is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .git.repository import GitRepository
 from .messages import diff_pr_body
 from .publish import BranchCommit, Published, Publisher, publish_branch
 from .workspace import SpecRef, Workspace
@@ -41,9 +42,10 @@ def write_version(
         if files is None
         else {f"{spec.path}/{rel}": data for rel, data in files.items()}
     )
+    repo = GitRepository(ws.repo.gateway)  # the workspace's handle, with the writing methods
     if pr:
         published = publish_branch(
-            ws.repo,
+            repo,
             f"gitops-promote/{kind}/{spec.env.name}/{spec.service}",
             spec.branch,
             spec.commit,
@@ -53,7 +55,7 @@ def write_version(
             publisher,
         )
         return Written(next_label, published.commit, published.pushed, published)
-    result = ws.repo.commit_files(
+    result = repo.commit_files(
         spec.branch,
         changes,
         message,

@@ -29,6 +29,7 @@ from .dirversions import folder_versions
 from .errors import GitopsPromoteError, NotFoundError, RefusedError, UsageError
 from .gatecheck import CommitChecks, GateResult, closed, evaluate, refusal
 from .gates import CHECKS, Gates, parse_date
+from .git.repository import GitRepository
 from .history import Version, versions
 from .holds import Hold, find_hold
 from .overrides import Override, of_gate, of_hold
@@ -484,13 +485,14 @@ def publish(
     publisher = publisher or Publisher()
     if not result.services:
         return replace(result, dry_run=False)  # every service is held: nothing to do
+    repo = GitRepository(ws.repo.gateway)  # the workspace's handle, with the writing methods
     if not result.writes:
         reason = (
             f"Closing: {result.target_env} already matches what promoting from "
             f"{result.source_env} would produce, so this promotion has nothing left to change "
             "(gitops-promote found no difference to apply)."
         )
-        closed = close_stale(ws.repo, result.branch, publisher, reason)
+        closed = close_stale(repo, result.branch, publisher, reason)
         return replace(result, dry_run=False, closed=closed)
     extra = message.strip() if message else None
     commits = [
@@ -511,7 +513,7 @@ def publish(
     ]
     target_tip = result.services[0].target.commit
     published = publish_branch(
-        ws.repo, result.branch, result.base_branch, target_tip, commits, title, body, publisher
+        repo, result.branch, result.base_branch, target_tip, commits, title, body, publisher
     )
     return replace(result, dry_run=False, published=published)
 

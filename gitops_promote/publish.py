@@ -16,7 +16,8 @@ from .errors import GitopsPromoteError, Interrupted, ProviderError, RefusedError
 from .provider import Provider, PullRequestRef, PullRequestSpec
 
 if TYPE_CHECKING:
-    from .git import GitRepository, PushAuth
+    from .git import PushAuth
+    from .git.repository import GitRepository
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
-from .git import GitRepository
+from .git import GitReader
 from .history import Version, Versions, all_versions, read_version, resolve_version, versions
 from .layout import env_patterns, static_prefix
 from .specfiles import Files
@@ -63,7 +63,7 @@ def log_passes(ws: Workspace, env_names: Sequence[str]) -> LogPasses:
     return {tip: [] if "" in found else sorted(found) for tip, found in by_tip.items()}
 
 
-def read_log_passes(repo: GitRepository, passes: LogPasses) -> BranchVersions:
+def read_log_passes(repo: GitReader, passes: LogPasses) -> BranchVersions:
     """The versions of every file the ``passes`` cover: tip -> current path -> versions,
     oldest first, never a git process per spec (SPEC section 1: renames followed, copies never).
     Git work only, so a command runs it in a thread from its first moment while it lists and

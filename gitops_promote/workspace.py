@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from .config import Config, load_config
 from .environment import Environment
 from .errors import NotFoundError, UsageError
-from .git import GitRepository
+from .git import GitReader
 from .layout import SERVICE_RE as _SERVICE_RE
 from .layout import SPEC_SUFFIXES, Found, Layout, Location, valid_service
 from .specfiles import Files, below, check_entries, symlink_problem, symlinks
@@ -91,7 +91,7 @@ class Workspace:
 
     def __init__(
         self,
-        repo: GitRepository,
+        repo: GitReader,
         config: Config,
         warn: Callable[[str], None] | None = None,
         *,
@@ -115,7 +115,7 @@ class Workspace:
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
-        repo = GitRepository(repo_path)
+        repo = GitReader(repo_path)
         return cls(repo, load_config(repo.root, config_path), head=repo.head_at_open)
 
     @property

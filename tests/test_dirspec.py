@@ -66,7 +66,7 @@ def test_directory_spec_rename_inside_the_folder_is_not_a_version(
 
 
 def test_directory_spec_history_is_one_git_log(repo: GitRepo) -> None:
-    from gitops_promote.git import GitRepository
+    from gitops_promote.git.repository import GitRepository
 
     calls: list[tuple[str, ...]] = []
     git_repo = GitRepository(repo.path)

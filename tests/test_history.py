@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from gitops_promote.errors import NotFoundError, UsageError
-from gitops_promote.git import Gateway, GitRepository
+from gitops_promote.git import Gateway
+from gitops_promote.git.repository import GitRepository
 from gitops_promote.history import (
     Version,
     all_versions,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 from gitops_promote.history import Version, versions
 from gitops_promote.holds import FORCED_TRAILER, find_hold
 from gitops_promote.messages import promote_message, rollback_message, update_message

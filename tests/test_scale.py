@@ -284,6 +284,11 @@ def test_reading_commands_load_no_writing_module() -> None:
         "gitops_promote.provider",
         "gitops_promote.specdoc",
         "gitops_promote.gatecheck",
+        "gitops_promote.git.repository",
+        "gitops_promote.git.commit",
+        "gitops_promote.git.remote",
+        "gitops_promote.git.worktree",
+        "gitops_promote.messages",
         "jsonpatch",
         "ruamel.yaml",
     }

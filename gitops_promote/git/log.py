@@ -15,8 +15,7 @@ from pathlib import Path
 from ..errors import GitError, NotFoundError, RefusedError
 from .gateway import Gateway, Streamed, one_line
 from .paths import norm_path
-from .read import current_branch, rev_parse
-from .remote import remote_url
+from .read import current_branch, remote_url, rev_parse
 
 #: commit separator (0x1e), then sha, parents, author date, name, email, message and committer
 #: date (when the commit landed: what a soak gate measures), NUL-ended

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GitError, NotFoundError, RefusedError, UsageError
-from .gateway import SHA_RE, Gateway, one_line, parsing, scratch_dir
+from .gateway import SHA_RE, Gateway, one_line, parsing, scratch_dir, strip_credentials
 from .paths import norm_path
 
 
@@ -21,6 +21,17 @@ def current_branch(gw: Gateway) -> str | None:
     if res.status != 0 or not ref.startswith("refs/heads/"):
         return None
     return ref[len("refs/heads/") :]
+
+
+def remote_url(gw: Gateway, remote: str = "origin") -> str | None:
+    """The URL of ``remote`` (with any password or token in it removed), or ``None``."""
+    if not remote or remote.startswith("-"):
+        return None
+    res = gw.run("remote", "get-url", "--", remote, check=False)
+    if res.status != 0:
+        return None
+    url = res.text
+    return strip_credentials(url) if url else None
 
 
 def rev_parse(gw: Gateway, rev: str) -> str | None:

@@ -10,9 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import ConflictError, GitError, RefusedError, UsageError
-from .gateway import SHA_RE, Gateway, PushAuth, one_line, scrub, short, strip_credentials
+from .gateway import SHA_RE, Gateway, PushAuth, one_line, scrub, short
 from .paths import safe_path
-from .read import branch_ref, changed_between, commit_sha, dirty_paths, is_ancestor, rev_parse
+from .read import (
+    branch_ref,
+    changed_between,
+    commit_sha,
+    dirty_paths,
+    is_ancestor,
+    remote_url,
+    rev_parse,
+)
 
 _REMOTE_MOVED = ("fetch first", "non-fast-forward")
 
@@ -36,17 +44,6 @@ def _check_remote(gw: Gateway, remote: str) -> None:
             f"there is no remote named {remote}: add it (git remote add {remote} URL) or run"
             " without --push; nothing was changed"
         )
-
-
-def remote_url(gw: Gateway, remote: str = "origin") -> str | None:
-    """The URL of ``remote`` (with any password or token in it removed), or ``None``."""
-    if not remote or remote.startswith("-"):
-        return None
-    res = gw.run("remote", "get-url", "--", remote, check=False)
-    if res.status != 0:
-        return None
-    url = res.text
-    return strip_credentials(url) if url else None
 
 
 def fetch_branch(

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from gitops_promote.errors import GitError, NotFoundError, RefusedError, UsageError
-from gitops_promote.git import GitRepository, commit, remote
+from gitops_promote.git import commit, remote
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import SPEC, SPEC_V1, SPEC_V2, V1, V2, remote_head

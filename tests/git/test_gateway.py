@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import GitError, NotFoundError
-from gitops_promote.git import GitRepository, PushAuth
+from gitops_promote.git import PushAuth
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import BRANCH, SPEC, V2, snapshot

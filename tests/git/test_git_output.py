@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import GitError
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import SPEC, SPEC_V1, MakeRepo

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import RefusedError
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import SPEC, SPEC_V1, V2, MakeRepo

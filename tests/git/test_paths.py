@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import UsageError
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from gitops_promote.errors import NotFoundError
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import SPEC, SPEC_V1, SPEC_V2

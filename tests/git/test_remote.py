@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import ConflictError, GitError, RefusedError
-from gitops_promote.git import GitRepository, PushAuth, remote
+from gitops_promote.git import PushAuth, remote
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo
 from .repos import BRANCH, SPEC, V2, Race, remote_head, snapshot

@@ -9,7 +9,7 @@ import pytest
 
 from gitops_promote.cli import main
 from gitops_promote.errors import RefusedError
-from gitops_promote.git import GitRepository
+from gitops_promote.git.repository import GitRepository
 
 from ..gitrepo import GitRepo, git
 from ..sample import sample_repo

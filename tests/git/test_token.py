@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from gitops_promote.errors import GitError, GitopsPromoteError
-from gitops_promote.git import GitRepository, PushAuth
+from gitops_promote.git import PushAuth
+from gitops_promote.git.repository import GitRepository
 
 from ..git_http_server import GitHttpServer, git_available
 from ..gitrepo import GitRepo, git
