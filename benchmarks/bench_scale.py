@@ -8,8 +8,10 @@ and trailers (update, promote, rollback), some with plain messages as other tool
 The repository is cached under ``--workdir`` so that re-runs skip the build.
 
 Then it runs each command as a subprocess of the installed ``gitops-promote`` (the one beside
-this interpreter, else on PATH), ``--runs`` times, and prints the medians side by side with the
-raw git command doing the same read, the targets of issue 13, and the peak memory of each (the
+this interpreter, else on PATH), ``--runs`` times (11 for a command under a second), each run
+followed by one of the raw git command doing the same read, so that both meet the same moments
+of a machine whose speed drifts, and prints the medians side by side: the command, the raw
+one, the targets of issue 13, and the peak memory of each (the
 largest resident set of the command or any one of its git processes, as the kernel reports a
 process tree's maximum: not their sum).
 A command slower than ``--timeout`` is killed and shown as ``> timeout``. Run on demand (not
@@ -466,14 +468,20 @@ def cached_repo(
 @dataclass
 class Measure:
     """Medians of one command: wall seconds (None on timeout), CPU seconds (its own and its
-    children's: a fairer figure on a loaded machine), peak RSS in MB, exit code, stderr."""
+    children's: a fairer figure on a loaded machine), peak RSS in MB, exit code, stderr, and
+    how many runs the medians are of."""
 
     seconds: float | None
     cpu: float
     peak_mb: float
     code: int
     error: str
+    runs: int = 1
 
+
+#: runs of a command (and of its raw counterpart) that takes under a second: its median needs
+#: more of them than a long one's on a machine whose speed drifts
+QUICK_RUNS = 11
 
 #: GNU time reports the command's own peak memory; without it the peak from wait4() also counts
 #: the pages the child shared with this process before exec (a floor of this script's size).
@@ -529,12 +537,41 @@ def measure(
         results.append(one)
         if one.seconds is None:
             break
+    return _summary(results)
+
+
+def measure_pair(
+    ours: Sequence[str],
+    raw: Sequence[str],
+    cwd: Path,
+    env: dict[str, str],
+    runs: int,
+    timeout: float,
+) -> tuple[Measure, Measure]:
+    """The command and its raw counterpart run in turn (ours, raw, ours, raw...), so that both
+    meet the same moments of a machine whose speed drifts; ``runs`` each, or QUICK_RUNS when
+    the first pair took under a second (a quick command's median needs more runs). Stops at the
+    first timeout of either."""
+    mine: list[Measure] = []
+    theirs: list[Measure] = []
+    target = runs
+    while len(mine) < target:
+        mine.append(_run_once(ours, cwd, env, timeout))
+        theirs.append(_run_once(raw, cwd, env, timeout))
+        if mine[-1].seconds is None or theirs[-1].seconds is None:
+            break
+        if len(mine) == 1 and (mine[0].seconds or 0) < 1 and (theirs[0].seconds or 0) < 1:
+            target = max(runs, QUICK_RUNS)
+    return _summary(mine), _summary(theirs)
+
+
+def _summary(results: list[Measure]) -> Measure:
     peak = max(r.peak_mb for r in results)
     if results[-1].seconds is None:
-        return Measure(None, results[-1].cpu, peak, results[-1].code, "")
+        return Measure(None, results[-1].cpu, peak, results[-1].code, "", len(results))
     seconds = statistics.median(r.seconds for r in results if r.seconds is not None)
     cpu = statistics.median(r.cpu for r in results)
-    return Measure(seconds, cpu, peak, results[-1].code, results[-1].error)
+    return Measure(seconds, cpu, peak, results[-1].code, results[-1].error, len(results))
 
 
 def machine() -> str:
@@ -648,17 +685,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [sys.executable, "-c", "import click"],
             ),
         ]
-        raw_cache: dict[tuple[str, ...], Measure] = {}
         results = []
         for label, ours, raw_label, raw in rows:
             print(f"measuring gitops-promote {label} ...", file=sys.stderr)
-            mine = measure(ours, repo, env, args.runs, args.timeout)
             theirs = None
-            if raw is not None:
-                key = tuple(raw)
-                if key not in raw_cache:
-                    raw_cache[key] = measure(raw, repo, env, args.runs, args.timeout)
-                theirs = raw_cache[key]
+            if raw is None:
+                mine = measure(ours, repo, env, args.runs, args.timeout)
+            else:
+                mine, theirs = measure_pair(ours, raw, repo, env, args.runs, args.timeout)
             results.append((label, mine, raw_label, theirs))
 
     pack = "cached" if built is None else f"built in {built:.1f} s"
@@ -671,9 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(versions[busiest])} versions"
     )
     print(
-        f"Median of {args.runs} runs (wall time; in brackets the CPU time of the command and its"
-        f" git processes), timeout {args.timeout:g} s per run; ratios are of wall times;"
-        " peak MB: the largest process of the command's tree.\n"
+        f"Median of {args.runs} runs ({QUICK_RUNS} for a command under a second), each run of a"
+        " command followed by one of its raw counterpart (wall time; in brackets the CPU time of"
+        f" the command and its git processes), timeout {args.timeout:g} s per run; ratios are of"
+        " wall times; peak MB: the largest process of the command's tree.\n"
     )
     print("| gitops-promote | time | raw | time | ratio | target | peak MB | raw MB |")
     print("|---|---|---|---|---|---|---|---|")
