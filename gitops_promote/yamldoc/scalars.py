@@ -1,5 +1,5 @@
-"""Implicit scalar resolution: YAML 1.2 as ruamel reads files, YAML 1.1 for what kubectl, Helm and
-PyYAML would make of a new plain string."""
+"""Implicit scalar resolution: YAML 1.2, as ruamel reads files (what kubectl, Helm and PyYAML, on
+YAML 1.1, would make of a new plain string is :mod:`.render`'s concern)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ import re
 from typing import Any
 
 BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-BOOL_11 = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
-)
 FLOAT_12 = re.compile(
     r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
@@ -19,36 +16,8 @@ FLOAT_12 = re.compile(
     |\.(?:nan|NaN|NAN))$""",
     re.X,
 )
-FLOAT_11 = re.compile(
-    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-    |\.[0-9_]+(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN))$""",
-    re.X,
-)
 INT_12 = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$")
-INT_11 = re.compile(
-    r"""^(?:[-+]?0b[0-1_]+
-    |[-+]?0?[0-7_]+
-    |[-+]?(?:0|[1-9][0-9_]*)
-    |[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
-    re.X,
-)
 NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-TIMESTAMP = re.compile(
-    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
-    (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
-    (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-    re.X,
-)
-#: what YAML may not hold: the complement of tab, LF, printable ASCII, NEL and the printable
-#: ranges above (written as the complement's own ranges, which compile in a fraction of the time)
-NONPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 TAG = "tag:yaml.org,2002:"
 
