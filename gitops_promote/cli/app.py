@@ -12,7 +12,7 @@ import importlib
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -109,8 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A command as the group knows it before loading it: the module of this package that
     defines it and the short help ``gitops-promote --help`` lists for it."""
 
