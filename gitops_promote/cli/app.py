@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -92,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code if exc.exit_code else EXIT_USAGE
     except GitopsPromoteError as exc:
         if _state["verbose"]:
-            traceback.print_exc()
+            _print_traceback(exc)
         _report_error(exc)
         return exc.exit_code
     except (Interrupted, KeyboardInterrupt) as exc:  # SIGINT, SIGTERM, SIGHUP: interrupt.py
@@ -100,10 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return interrupt.exit_code(exc)
     except Exception as exc:  # last line of defence: one line, no traceback
         if _state["verbose"]:
-            traceback.print_exc()
+            _print_traceback(exc)
         click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with -v)", err=True)
         return EXIT_FAILED
     return rv if isinstance(rv, int) else EXIT_OK
+
+
+def _print_traceback(exc: BaseException) -> None:
+    """The traceback of ``exc`` on stderr, as Python prints an uncaught exception's (by the
+    interpreter's own printer, so that no command loads the traceback module for ``-v``)."""
+    sys.__excepthook__(type(exc), exc, exc.__traceback__)
 
 
 # ---------------------------------------------------------------------------------------------
