@@ -10,7 +10,6 @@ read. Reading only: the per-file work of rollback, update and promote is in :mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .errors import UsageError
 from .git import GitReader
@@ -47,7 +46,7 @@ def versions_of_folder(records: Sequence[LogRecord], directory: str) -> list[Ver
             ):
                 continue
             if not change.path.startswith(prefix):  # moved out of the folder: gone from it
-                change = replace(change, status="D", path=change.old_path or "", blob=None)
+                change = change._replace(status="D", path=change.old_path or "", blob=None)
             moved_inside = change.old_path is not None and change.old_path.startswith(prefix)
             if change.status == "R" and change.old_path is not None:
                 present.pop(change.old_path, None)

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import interrupt
@@ -62,8 +62,7 @@ class PushAuth:
         return f"PushAuth(token='***', username={self.username!r})"
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """What one git process left: its exit status, stdout (bytes) and scrubbed stderr."""
 
     status: int

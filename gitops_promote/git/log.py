@@ -9,8 +9,8 @@ only), :func:`file_log` the one-path view with ``--follow``.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import GitError, NotFoundError, RefusedError
 from .gateway import Gateway, Streamed, one_line
@@ -22,8 +22,7 @@ from .read import current_branch, remote_url, rev_parse
 LOG_FORMAT = "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%B%x00%cI%x00"
 
 
-@dataclass(frozen=True)
-class PathChange:
+class PathChange(NamedTuple):
     """One path changed by a commit, as ``git log --raw`` reports it.
 
     ``status`` is git's diff status letter (``A`` added, ``M`` modified, ``D`` deleted, ``R``
@@ -38,8 +37,7 @@ class PathChange:
     blob: str | None
 
 
-@dataclass(frozen=True)
-class LogRecord:
+class LogRecord(NamedTuple):
     """One commit of a ``git log`` pass and the paths it changed."""
 
     sha: str
@@ -52,8 +50,7 @@ class LogRecord:
     committed: str = ""  # committer date, ISO 8601
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One commit touching a file, as ``git log --follow --raw`` reports it (see :func:`file_log`).
 
     ``status`` is git's diff status letter (``A`` added, ``M`` modified, ``D`` deleted, ``R``
