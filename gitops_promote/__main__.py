@@ -49,6 +49,8 @@ def main() -> NoReturn:
     """
     code = finish(_cli_main())  # from here on, signals are held: nothing interrupts the exit
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (``>&-``): nothing to flush
+            continue
         try:
             stream.flush()
         except OSError:  # the reader went away (``| head``): exit 1, as click does then

@@ -4,8 +4,10 @@ ends the command quietly with exit 1."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,23 @@ def test_an_error_keeps_its_exit_code(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and out == b""
     assert err.decode().startswith("error: not a git repository")
+
+
+def test_a_closed_output_or_error_stream_is_no_error(tmp_path: Path) -> None:
+    # started with stdout or stderr closed (``>&-``), as Python then sets it to None
+    repo = sample_repo(tmp_path / "gitops")
+    for closed in ("stdout", "stderr"):
+        proc = _tool(
+            "history", "api", "--env", "prod", cwd=repo.path,
+            **{"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, closed: None},
+            close_fds=True,
+            pass_fds=(),
+            preexec_fn=_closer(1 if closed == "stdout" else 2),
+        )  # fmt: skip
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert err in (None, b"")
+
+
+def _closer(fd: int) -> Callable[[], None]:
+    return lambda: os.close(fd)
