@@ -1,6 +1,7 @@
 """Writing a spec's next version, what ``update`` and ``rollback`` share: one commit on the
 spec's base branch, or (``--pr``) on a branch of its own with a pull request. Core code: no
-click, no GitHub; git through the workspace's repo, the pull request through a publisher."""
+click, no GitHub; git through the workspace's open work tree, the pull request through a
+publisher."""
 
 from __future__ import annotations
 
