@@ -127,6 +127,10 @@ def require_full_history(gw: Gateway, ref: str) -> None:
             if res.status != 0
             else f"origin's branches do not hold the history of {ref}"
         )
+        if not gw.shallow_file.exists():  # the fetch made the clone whole, as git sees it
+            gw.shallow_file = None
+            gw.whole_history.add("*")
+            return
     if _cut_short(gw, ref, gw.shallow_file):
         raise RefusedError(
             "this is a shallow clone, and version numbers need the whole history"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,4 +73,26 @@ def test_a_full_clone_asks_git_once(tmp_path: Path) -> None:
     full = sample_repo(tmp_path / "full")
     repo = GitRepository(full.path)
     repo.file_log("envs/prod/api.yaml")
+    assert "*" in repo.gateway.whole_history
+
+
+def test_a_clone_made_whole_is_fetched_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first revision's fetch made the whole history local: a second revision reads it
+    # without asking origin again
+    _, clone = _shallow_clone(tmp_path)
+    repo = GitRepository(clone.path)
+    fetches: list[tuple[str, ...]] = []
+    real = repo.gateway.network
+
+    def counting(*args: str, **kwargs: Any) -> Any:
+        fetches.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo.gateway, "network", counting)
+    tip = clone.git("rev-parse", "HEAD")
+    assert len(repo.file_log("envs/prod/api.yaml", tip)) == 3
+    assert len(repo.file_log("envs/prod/api.yaml", "HEAD")) == 3
+    assert len(fetches) == 1 and fetches[0][0] == "fetch"
     assert "*" in repo.gateway.whole_history
