@@ -426,10 +426,10 @@ class Tree:
                 node.dash = i if i >= 0 and self.text[i] == "-" else -1
                 if node.empty and node.dash >= 0:
                     node.start = node.content = node.end = node.dash + 1
-            if node.empty and self._strict and node.dash < 0:
-                raise NotVouched  # where an empty item is, the two parsers do not agree
                 if not parent.items:
                     parent.content = node.dash if node.dash >= 0 else parent.content
+            if node.empty and self._strict and node.dash < 0:
+                raise NotVouched  # where an empty item is, the two parsers do not agree
             parent.items.append(node)
             return
         key = pending_key[-1]

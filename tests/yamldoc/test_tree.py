@@ -7,6 +7,7 @@ import pytest
 from gitops_promote.errors import SpecError
 from gitops_promote.yamldoc import load_documents
 from gitops_promote.yamldoc.doc import Edit, YamlDoc
+from gitops_promote.yamldoc.tree import Tree
 
 from .conftest import SPEC, edited
 
@@ -169,3 +170,18 @@ def test_aliases_that_nest_past_the_depth_limit_are_refused() -> None:
 def test_ordinary_anchor_reuse_is_fine() -> None:
     text = "defaults: &d {cpu: 1, mem: 2}\n" + "".join(f"s{i}: *d\n" for i in range(500))
     assert YamlDoc.parse(text).documents()[0]["s499"] == {"cpu": 1, "mem": 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["k: &s\n- 1\n- 2\n", "k: !!seq\n- a\n", "k: &s # c\n  # d\n  - 1\n", "- a\n- b\n"],
+    ids=["anchored-indentless", "tagged-indentless", "anchor-then-comment", "top-level"],
+)
+def test_a_block_sequence_itself_starts_at_its_first_dash(text: str) -> None:
+    # after an anchor or a tag, a block sequence's own text begins at its first '-', under
+    # libyaml's events and ruamel's alike
+    for libyaml in (True, False):
+        root = Tree(text, "f", libyaml=libyaml).docs[0].root
+        assert root is not None
+        seq = root if root.kind == "seq" else root.pairs[0][1]
+        assert seq.content == seq.items[0].dash == text.index("-")
