@@ -90,18 +90,13 @@ class Workspace:
     """
 
     def __init__(
-        self,
-        repo: GitReader,
-        config: Config,
-        warn: Callable[[str], None] | None = None,
-        *,
-        head: tuple[str | None, str] | None = None,
+        self, repo: GitReader, config: Config, warn: Callable[[str], None] | None = None
     ) -> None:
-        """``head``: HEAD as the repository handle found it, just opened (branch or None when
-        detached, commit), so that neither needs asking git again; None: ask git."""
         self.repo = repo
         self.config = config
-        self._head = head
+        # HEAD as the handle found it when it opened: the checked-out branch and its tip are
+        # not asked of git again
+        head = repo.head_at_open
         self._tips: dict[str, str] = {} if head is None or head[0] is None else {head[0]: head[1]}
         self._trees: dict[str, dict[str, str]] = {}
         self._blobs: dict[tuple[str, str], bytes | None] = {}  # (commit, path) -> content
@@ -111,12 +106,13 @@ class Workspace:
 
     @functools.cached_property
     def _checked_out(self) -> str | None:
-        return self._head[0] if self._head is not None else self.repo.current_branch()
+        head = self.repo.head_at_open
+        return head[0] if head is not None else self.repo.current_branch()
 
     @classmethod
     def open(cls, repo_path: str | Path = ".", config_path: str | Path | None = None) -> Workspace:
         repo = GitReader(repo_path)
-        return cls(repo, load_config(repo.root, config_path), head=repo.head_at_open)
+        return cls(repo, load_config(repo.root, config_path))
 
     @property
     def root(self) -> Path:

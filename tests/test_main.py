@@ -58,14 +58,12 @@ def test_an_error_keeps_its_exit_code(tmp_path: Path) -> None:
 def test_a_closed_output_or_error_stream_is_no_error(tmp_path: Path) -> None:
     # started with stdout or stderr closed (``>&-``), as Python then sets it to None
     repo = sample_repo(tmp_path / "gitops")
-    for closed in ("stdout", "stderr"):
+    for closed, fd in (("stdout", 1), ("stderr", 2)):
+        streams: dict[str, int | None] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
+        streams[closed] = None  # inherited, then closed in the child before Python starts
         proc = _tool(
-            "history", "api", "--env", "prod", cwd=repo.path,
-            **{"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, closed: None},
-            close_fds=True,
-            pass_fds=(),
-            preexec_fn=_closer(1 if closed == "stdout" else 2),
-        )  # fmt: skip
+            "history", "api", "--env", "prod", cwd=repo.path, preexec_fn=_closer(fd), **streams
+        )
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert err in (None, b"")
