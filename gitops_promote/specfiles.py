@@ -26,11 +26,6 @@ Files = dict[str, bytes]
 """A spec's files: path relative to the spec directory -> exact bytes."""
 
 
-def relative(directory: str, path: str) -> str:
-    """``path`` relative to ``directory`` (``envs/qa``, ``envs/qa/a/b.yaml`` -> ``a/b.yaml``)."""
-    return path[len(directory) + 1 :]
-
-
 def below(directory: str, paths: Mapping[str, str]) -> dict[str, str]:
     """The entries of a tree listing (path -> mode) below ``directory``, by relative name."""
     prefix = directory.rstrip("/") + "/"
