@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .configcache import cached_documents, keep_documents
 from .environment import Environment
 from .errors import ConfigError, GitopsPromoteError, NotFoundError
 from .gates import Gates, GateSpecError, parse_gates
@@ -107,9 +109,14 @@ DEFAULT_PRESET = "truefoundry"
 class _Reader:
     """Validates plain config data while knowing where each value stands in the file."""
 
-    def __init__(self, doc: YamlText, file: str) -> None:
-        self.doc = doc
+    def __init__(self, read: Callable[[], YamlText], file: str) -> None:
+        self._read = read
         self.file = file
+
+    @functools.cached_property
+    def doc(self) -> YamlText:
+        """The file's YAML with positions, read when an error must be placed in it."""
+        return self._read()
 
     def fail(self, path: tuple[str | int, ...], message: str) -> ConfigError:
         """The error at the nearest node of ``path`` written in the file: ``file:line:col``
@@ -337,16 +344,28 @@ def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) 
     )
 
 
-def parse_config(data: bytes, file: str = CONFIG_NAME) -> Config:
-    """Validate a config file's bytes; raise :class:`ConfigError` naming file and line."""
+def _read_yaml(data: bytes, file: str) -> YamlText:
     try:
-        doc = YamlText.from_bytes(data, filename=file)
+        return YamlText.from_bytes(data, filename=file)
     except GitopsPromoteError as exc:
         raise ConfigError(exc.message, file=file, line=exc.line, column=exc.column) from None
-    docs = doc.documents()
-    reader = _Reader(doc, file)
+
+
+def parse_config(data: bytes, file: str = CONFIG_NAME, docs: list[Any] | None = None) -> Config:
+    """Validate a config file's bytes; raise :class:`ConfigError` naming file and line.
+
+    ``docs``, when given, are the documents already read from ``data`` (kept from an earlier
+    run): the YAML is then read again only to place an error."""
+    if docs is None:
+        first = _read_yaml(data, file)
+        reader = _Reader(lambda: first, file)
+        docs = first.documents()
+    else:
+        reader = _Reader(lambda: _read_yaml(data, file), file)
     if len(docs) != 1:
-        raise reader.at(_second_document(doc), "the config must hold exactly one YAML document")
+        raise reader.at(
+            _second_document(reader.doc), "the config must hold exactly one YAML document"
+        )
     raw = reader.mapping(docs[0], (), "the config", _TOP_KEYS)
 
     version = raw.get("version", 1)
@@ -542,4 +561,9 @@ def load_config(root: Path, config_path: str | Path | None = None) -> Config:
     if not path.is_file():
         hint = "" if config_path else " (create one, or pass --config FILE)"
         raise ConfigError(f"config file not found{hint}", file=shown)
-    return parse_config(path.read_bytes(), shown)
+    data = path.read_bytes()
+    docs = cached_documents(path, data)
+    if docs is None:
+        docs = _read_yaml(data, shown).documents()
+        keep_documents(path, data, docs)
+    return parse_config(data, shown, docs)

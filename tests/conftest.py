@@ -35,6 +35,8 @@ def _isolated_git(
         "GITHUB_API_URL",
         "GITHUB_REPOSITORY",
         "GH_TOKEN",
+        "XDG_CACHE_HOME",  # the config cache goes under the test's own HOME
+        "GITOPS_PROMOTE_CACHE",
     ):
         monkeypatch.delenv(var, raising=False)
 

@@ -290,3 +290,21 @@ def test_reading_commands_load_no_writing_module() -> None:
         "ruamel.yaml",
     }
     assert not loaded & writing, sorted(loaded & writing)
+
+
+def test_history_reads_no_yaml_once_the_config_is_kept(repo: GitRepo) -> None:
+    # the real CLI, twice: the first run reads the config with libyaml and keeps its data in
+    # the user's cache; the second loads no YAML library at all, and prints the same
+    cmd = [sys.executable, "-X", "importtime", "-m", "gitops_promote"]
+    cmd += ["history", "api", "--env", "prod"]
+    runs = [subprocess.run(cmd, cwd=repo.path, capture_output=True, text=True) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-500:]
+
+    def yaml_modules(stderr: str) -> list[str]:
+        names = [line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines()]
+        return [n for n in names if n == "yaml" or n.startswith(("yaml.", "ruamel"))]
+
+    assert "yaml" in yaml_modules(runs[0].stderr)
+    assert yaml_modules(runs[1].stderr) == []
+    assert runs[1].stdout == runs[0].stdout
+    assert " versions" in runs[0].stdout.splitlines()[0]

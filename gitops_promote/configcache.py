@@ -1,0 +1,97 @@
+"""The plain data of config files read before, kept between runs in the user's cache folder.
+
+Reading ``.gitops-promote.yaml`` needs libyaml, and loading PyYAML costs about 14 ms, more
+than reading and validating the file together: a tenth of what ``history`` adds to git's own
+walk. The plain data a config's YAML gives depends only on the file's bytes and on this
+program's version, so it is kept as JSON in ``$XDG_CACHE_HOME/gitops-promote/`` (by default
+``~/.cache/gitops-promote/``), one small file per config path, and used again while both
+match. Only the YAML reading is skipped: the config is validated on every run, and an error
+found in cached data is reported from the file itself, with its line and column.
+
+The cache is an aid, never a source of truth: an entry that cannot be read, does not parse,
+was written by another version or for other bytes is ignored and replaced; a folder that
+cannot be written to is left alone; data JSON cannot hold exactly (keys that are not strings,
+for one) is not kept. ``GITOPS_PROMOTE_CACHE=0`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .yamldoc.plain import same
+
+#: set to ``0`` (or ``off``, ``false``, ``no``) to neither read nor write the cache
+CACHE_ENV = "GITOPS_PROMOTE_CACHE"
+_OFF = ("0", "off", "false", "no")
+
+
+def cache_dir() -> Path | None:
+    """The folder entries are kept in, or ``None`` when the cache is off or has no home."""
+    if os.environ.get(CACHE_ENV, "").strip().lower() in _OFF:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base, "gitops-promote")
+
+
+def _entry(config: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = zlib.crc32(os.fsencode(os.path.abspath(config)))
+    return folder / f"config-{key:08x}.json"
+
+
+def cached_documents(config: Path, data: bytes) -> list[Any] | None:
+    """The documents kept for ``config`` if they were read from exactly ``data`` by this
+    version; ``None`` otherwise."""
+    entry = _entry(config)
+    if entry is None:
+        return None
+    try:
+        kept = json.loads(entry.read_bytes())
+        text = data.decode("utf-8")
+    except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
+        return None
+    if not isinstance(kept, dict) or kept.get("version") != __version__:
+        return None
+    docs = kept.get("documents")
+    if kept.get("text") != text or not isinstance(docs, list):
+        return None
+    return docs
+
+
+def keep_documents(config: Path, data: bytes, docs: list[Any]) -> bool:
+    """Keep ``docs``, the documents read from ``data`` (the bytes of ``config``), for the next
+    run; ``False`` (and nothing written) when the cache is off, JSON cannot hold them exactly,
+    or the folder cannot be written to."""
+    entry = _entry(config)
+    if entry is None:
+        return False
+    try:
+        text = data.decode("utf-8")
+        body = json.dumps({"version": __version__, "text": text, "documents": docs})
+    except (ValueError, TypeError):  # not UTF-8, or values JSON cannot write
+        return False
+    if not same(json.loads(body)["documents"], docs):  # keys that are not strings, for one
+        return False
+    temp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(body, encoding="utf-8")
+        os.replace(temp, entry)  # whole or not at all, whoever else writes the entry
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        return False
+    return True
