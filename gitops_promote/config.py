@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .configcache import cached_documents, keep_documents
 from .environment import Environment
@@ -19,7 +19,9 @@ from .layout import check_pattern, env_patterns, patterns_overlap, static_prefix
 from .pointer import RulePath
 from .presets import AUTO, AUTO_CANDIDATES, PRESETS, select_preset
 from .rules import EnvVarsRule, RuleSet
-from .yamldoc import YamlText
+
+if TYPE_CHECKING:
+    from .yamldoc import YamlText
 
 CONFIG_NAME = ".gitops-promote.yaml"
 
@@ -345,6 +347,11 @@ def _merge_rules(reader: _Reader, preset_name: str, raw: dict[str, Any] | None) 
 
 
 def _read_yaml(data: bytes, file: str) -> YamlText:
+    """The config's YAML with positions. The YAML reader (and libyaml with it) is loaded here,
+    when a config is read that the cache does not hold or an error must be placed in one: a
+    run whose config is cached and that reads no spec loads no YAML code at all."""
+    from .yamldoc import YamlText  # lazy: see above
+
     try:
         return YamlText.from_bytes(data, filename=file)
     except GitopsPromoteError as exc:

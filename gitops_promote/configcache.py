@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import zlib
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .yamldoc.plain import same
 
 #: set to ``0`` (or ``off``, ``false``, ``no``) to neither read nor write the cache
 CACHE_ENV = "GITOPS_PROMOTE_CACHE"
@@ -78,13 +78,13 @@ def keep_documents(config: Path, data: bytes, docs: list[Any]) -> bool:
     entry = _entry(config)
     if entry is None:
         return False
+    if not all(map(_json_exact, docs)):
+        return False
     try:
         text = data.decode("utf-8")
-        body = json.dumps({"version": __version__, "text": text, "documents": docs})
-    except (ValueError, TypeError):  # not UTF-8, or values JSON cannot write
+    except ValueError:
         return False
-    if not same(json.loads(body)["documents"], docs):  # keys that are not strings, for one
-        return False
+    body = json.dumps({"version": __version__, "text": text, "documents": docs})
     temp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -95,3 +95,16 @@ def keep_documents(config: Path, data: bytes, docs: list[Any]) -> bool:
             temp.unlink()
         return False
     return True
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether JSON gives ``value`` back as it is: mappings with string keys, lists, strings,
+    integers, finite floats, booleans and null, and nothing else (no subclass of them either)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    if kind is list:
+        return all(map(_json_exact, value))
+    if kind is float:
+        return math.isfinite(value)
+    return value is None or kind in (str, int, bool)

@@ -59,12 +59,14 @@ def test_a_config_read_once_is_kept_and_gives_the_same_config(tmp_path: Path) ->
 
 
 def test_a_kept_config_is_not_read_as_yaml_again(tmp_path: Path) -> None:
-    # a fresh interpreter each time: the first run loads libyaml, the second does not
+    # a fresh interpreter each time: the first run loads the YAML reader and libyaml, the
+    # second neither
     write_config(tmp_path)
     code = (
         "import sys\nfrom pathlib import Path\nfrom gitops_promote.config import load_config\n"
         f"c = load_config(Path({str(tmp_path)!r}))\n"
-        "print(sorted(e.name for e in c.environments), 'yaml' in sys.modules)\n"
+        "print(sorted(e.name for e in c.environments), 'yaml' in sys.modules,"
+        " 'gitops_promote.yamldoc' in sys.modules)\n"
     )
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -72,7 +74,7 @@ def test_a_kept_config_is_not_read_as_yaml_again(tmp_path: Path) -> None:
         .strip()
         for _ in range(2)
     ]
-    assert runs == ["True", "False"]
+    assert runs == ["True True", "False False"]
 
 
 def test_a_changed_config_is_read_again(tmp_path: Path) -> None:
@@ -137,6 +139,8 @@ def test_data_json_cannot_hold_exactly_is_not_kept(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert not keep_documents(path, data, [{1: "a key that is not a string"}])
     assert not keep_documents(path, data, [{"when": object()}])
+    assert not keep_documents(path, data, [{"ratio": float("nan")}])
+    assert not keep_documents(path, data, [["a", ("a", "tuple")]])
     assert entries() == []
     assert keep_documents(path, data, [{"ratio": 1.0, "on": True, "n": 1, "none": None}])
     assert cached_documents(path, data) == [{"ratio": 1.0, "on": True, "n": 1, "none": None}]
