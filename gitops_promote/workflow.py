@@ -10,7 +10,6 @@ them; outputs and the summary go to the files named by ``$GITHUB_OUTPUT`` and
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -82,6 +81,8 @@ def mask_token(token: str) -> None:
     if not token.strip():
         return
     mask(token)
+    import base64  # here: only a run with a token needs it, and loading it costs every run
+
     mask(base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii"))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import sys
@@ -210,6 +209,8 @@ class Workspace:
                     raise UsageError(symlink_problem(path, content or b"", layout.branch))
                 return SpecRef(service, layout.env, layout.branch, commit, path, content)
         first = locations[0]
+        import difflib  # here: only a name not found needs it, and loading it costs every run
+
         near = difflib.get_close_matches(service, layout.services(tree).paths, n=3)
         return SpecRef(
             service,

@@ -47,8 +47,18 @@ def test_mypy_strict_is_clean() -> None:
 #: parsed or GitHub is called, so that --help and the read-only commands stay fast
 LAZY_IMPORTS = ("ruamel.yaml", "yaml", "github", "..github")
 
+#: and, module by module, what only some runs need while every run would pay for loading it:
+#: the YAML reader when the config cache misses, and standard modules of rare paths
+LAZY_HERE = {
+    "gitops_promote/config.py": {".yamldoc"},
+    "gitops_promote/git/gateway.py": {"base64", "tempfile", "shutil"},
+    "gitops_promote/workspace.py": {"difflib"},
+    "gitops_promote/render/text.py": {"shutil"},
+    "gitops_promote/workflow.py": {"base64"},
+}
 
-def test_no_function_imports_inside_itself_except_the_heavy_libraries() -> None:
+
+def test_no_function_imports_inside_itself_except_the_listed_lazy_ones() -> None:
     found = []
     for path in sorted((ROOT / "gitops_promote").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -61,7 +71,10 @@ def test_no_function_imports_inside_itself_except_the_heavy_libraries() -> None:
                     names = [alias.name for alias in sub.names]
                 else:
                     continue
+                here = LAZY_HERE.get(path.relative_to(ROOT).as_posix(), set())
                 for name in names:
+                    if name in here:
+                        continue
                     if not any(name == lib or name.startswith(lib + ".") for lib in LAZY_IMPORTS):
                         found.append(f"{path.relative_to(ROOT)}:{sub.lineno}: {name}")
     assert found == []

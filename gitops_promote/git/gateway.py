@@ -15,15 +15,12 @@ URL or in an error message.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -113,6 +110,8 @@ def auth_env(auth: PushAuth | None) -> tuple[dict[str, str], list[str]]:
     env = {"GIT_TERMINAL_PROMPT": "0"}
     if auth is None or not auth.token:
         return env, []
+    import base64  # here, as tempfile and shutil below: few runs need them, all would load them
+
     basic = base64.b64encode(f"{auth.username}:{auth.token}".encode()).decode("ascii")
     header = f"Authorization: Basic {basic}"
     base = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
@@ -223,6 +222,8 @@ def _stream_process(
     stderr in ``ended`` after the last one. A consumer that stops early, or a signal to the
     command (seen between chunks, also in a worker thread that signals never reach), stops the
     process: it only reads, so nothing is left half done."""
+    import tempfile  # here: see auth_env
+
     extra = _OWN_GROUP
     with tempfile.TemporaryFile() as errors:  # a file: stderr can never fill a pipe and block
         try:
@@ -326,6 +327,9 @@ def parsing(what: str) -> Iterator[None]:
 @contextmanager
 def scratch_dir(prefix: str = "gitops-promote-") -> Iterator[str]:
     """A private temporary folder (``gitops-promote-*``), removed on every exit, signals too."""
+    import shutil  # here: see auth_env
+    import tempfile
+
     path: str | None = None
     try:
         with interrupt.critical():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -138,6 +137,8 @@ MIN_VALUE_WIDTH = 16  # a value never gets less room than this, however long its
 
 def terminal_width() -> int:
     """Columns of the terminal (``COLUMNS`` if set); 80 when stdout is not a terminal."""
+    import shutil  # here: history and show never ask, and loading it costs every run
+
     return shutil.get_terminal_size((80, 24)).columns
 
 
