@@ -595,7 +595,8 @@ def machine() -> str:
     )
 
 
-def _tool() -> str:
+def installed_tool() -> str:
+    """The gitops-promote installed beside this Python, else the one on PATH."""
     beside = Path(sys.executable).parent / "gitops-promote"
     if beside.exists():
         return str(beside)
@@ -650,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         env.pop(var, None)
     os.environ.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
-    tool = _tool()
+    tool = installed_tool()
     package = _byte_compile(tool)
     host = machine()  # before the runs: the load average says how busy the machine was
 
