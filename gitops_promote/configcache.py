@@ -11,7 +11,8 @@ found in cached data is reported from the file itself, with its line and column.
 The cache is an aid, never a source of truth: an entry that cannot be read, does not parse,
 was written by another version or for other bytes is ignored and replaced; a folder that
 cannot be written to is left alone; data JSON cannot hold exactly (keys that are not strings,
-for one) is not kept. ``GITOPS_PROMOTE_CACHE=0`` turns the cache off.
+for one) is not kept. ``GITOPS_PROMOTE_CACHE=0`` turns the cache off; in GitHub Actions it is
+off unless ``GITOPS_PROMOTE_CACHE=1`` turns it on.
 """
 
 from __future__ import annotations
@@ -26,14 +27,23 @@ from typing import Any
 
 from . import __version__
 
-#: set to ``0`` (or ``off``, ``false``, ``no``) to neither read nor write the cache
+#: ``0`` (or ``off``, ``false``, ``no``) neither reads nor writes the cache; ``1`` (``on``,
+#: ``true``, ``yes``) uses it in GitHub Actions too
 CACHE_ENV = "GITOPS_PROMOTE_CACHE"
 _OFF = ("0", "off", "false", "no")
+_ON = ("1", "on", "true", "yes")
 
 
 def cache_dir() -> Path | None:
-    """The folder entries are kept in, or ``None`` when the cache is off or has no home."""
-    if os.environ.get(CACHE_ENV, "").strip().lower() in _OFF:
+    """The folder entries are kept in, or ``None`` when the cache is off or has no home.
+
+    In GitHub Actions it is off unless asked for: a job starts on a new runner, so an entry
+    would be written and never read, and a cache folder restored from elsewhere is not
+    something a promotion should take its rules from."""
+    asked = os.environ.get(CACHE_ENV, "").strip().lower()
+    if asked in _OFF:
+        return None
+    if asked not in _ON and os.environ.get("GITHUB_ACTIONS") == "true":
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG rule: a relative value is ignored

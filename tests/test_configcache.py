@@ -119,6 +119,21 @@ def test_gitops_promote_cache_0_turns_the_cache_off(
     assert not Path(os.environ["HOME"], ".cache").exists()
 
 
+def test_the_cache_is_off_in_github_actions_unless_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a job starts on a new runner: an entry would only be written, and a restored cache
+    # folder is not where a promotion should take its rules from
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    write_config(tmp_path)
+    load_config(tmp_path)
+    assert cache_dir() is None
+    assert not Path(os.environ["HOME"], ".cache").exists()
+    monkeypatch.setenv("GITOPS_PROMOTE_CACHE", "1")
+    load_config(tmp_path)
+    assert len(entries()) == 1
+
+
 def test_a_cache_folder_that_cannot_be_written_is_left_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
