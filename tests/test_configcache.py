@@ -109,29 +109,28 @@ def test_an_entry_that_does_not_match_is_ignored_and_replaced(
     assert json.loads(entry.read_text(encoding="utf-8"))["version"] == __version__
 
 
-def test_gitops_promote_cache_0_turns_the_cache_off(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("env", "kept"),
+    [
+        ({"GITOPS_PROMOTE_CACHE": "0"}, False),
+        ({"GITOPS_PROMOTE_CACHE": "off"}, False),
+        # in GitHub Actions a job starts on a new runner: an entry would only be written, and
+        # a restored cache folder is not where a promotion should take its rules from
+        ({"GITHUB_ACTIONS": "true"}, False),
+        ({"GITHUB_ACTIONS": "true", "GITOPS_PROMOTE_CACHE": "1"}, True),
+        ({"GITHUB_ACTIONS": "true", "GITOPS_PROMOTE_CACHE": "0"}, False),
+    ],
+    ids=["0", "off", "actions", "actions-asked-for", "actions-and-0"],
+)
+def test_when_the_cache_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], kept: bool
 ) -> None:
-    monkeypatch.setenv("GITOPS_PROMOTE_CACHE", "0")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     write_config(tmp_path)
     load_config(tmp_path)
-    assert cache_dir() is None
-    assert not Path(os.environ["HOME"], ".cache").exists()
-
-
-def test_the_cache_is_off_in_github_actions_unless_asked_for(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a job starts on a new runner: an entry would only be written, and a restored cache
-    # folder is not where a promotion should take its rules from
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    write_config(tmp_path)
-    load_config(tmp_path)
-    assert cache_dir() is None
-    assert not Path(os.environ["HOME"], ".cache").exists()
-    monkeypatch.setenv("GITOPS_PROMOTE_CACHE", "1")
-    load_config(tmp_path)
-    assert len(entries()) == 1
+    assert (cache_dir() is not None) is kept
+    assert Path(os.environ["HOME"], ".cache").exists() is kept
 
 
 def test_a_cache_folder_that_cannot_be_written_is_left_alone(
