@@ -1,12 +1,13 @@
 """The plain data of config files read before, kept between runs in the user's cache folder.
 
 Reading ``.gitops-promote.yaml`` needs libyaml, and loading PyYAML costs about 14 ms, more
-than reading and validating the file together: a tenth of what ``history`` adds to git's own
-walk. The plain data a config's YAML gives depends only on the file's bytes and on this
+than reading and validating the file together, and a sixth of what ``history`` adds to git's
+own walk. The plain data a config's YAML gives depends only on the file's bytes and on this
 program's version, so it is kept as JSON in ``$XDG_CACHE_HOME/gitops-promote/`` (by default
-``~/.cache/gitops-promote/``), one small file per config path, and used again while both
-match. Only the YAML reading is skipped: the config is validated on every run, and an error
-found in cached data is reported from the file itself, with its line and column.
+``~/.cache/gitops-promote/``), one small file per config path (the 64 written last), and used
+again while both match. Only the YAML reading is skipped: the config is validated on every
+run, and an error found in cached data is reported from the file itself, with its line and
+column.
 
 The cache is an aid, never a source of truth: an entry that cannot be read, does not parse,
 was written by another version or for other bytes is ignored and replaced; a folder that
@@ -31,6 +32,8 @@ from . import __version__
 #: ``true``, ``yes``) uses it in GitHub Actions too
 CACHE_ENV = "GITOPS_PROMOTE_CACHE"
 _OFF = ("0", "off", "false", "no")
+#: entries kept at most; writing one more removes the oldest
+MAX_ENTRIES = 64
 _ON = ("1", "on", "true", "yes")
 
 
@@ -104,7 +107,21 @@ def keep_documents(config: Path, data: bytes, docs: list[Any]) -> bool:
         with contextlib.suppress(OSError):
             temp.unlink()
         return False
+    _prune(entry.parent)
     return True
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder to the :data:`MAX_ENTRIES` entries written last: configs of repositories
+    long gone (a demo's, a test's temporary clone) do not pile up."""
+    try:
+        entries = [(e.stat().st_mtime, e) for e in folder.glob("config-*.json")]
+    except OSError:
+        return
+    entries.sort()
+    for _, old in entries[: max(0, len(entries) - MAX_ENTRIES)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _json_exact(value: Any) -> bool:

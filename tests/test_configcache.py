@@ -12,7 +12,7 @@ import pytest
 
 from gitops_promote import __version__
 from gitops_promote.config import load_config
-from gitops_promote.configcache import cache_dir, cached_documents, keep_documents
+from gitops_promote.configcache import MAX_ENTRIES, cache_dir, cached_documents, keep_documents
 from gitops_promote.errors import ConfigError
 
 CONFIG = """\
@@ -181,3 +181,23 @@ def test_an_error_in_kept_data_is_placed_in_the_file_as_on_first_read(
     assert len(entries()) == 1  # the second error came from the kept data
     assert messages[0] == messages[1]
     assert messages[0].startswith(expected), messages[0]
+
+
+def test_the_cache_keeps_the_entries_written_last(tmp_path: Path) -> None:
+    # entries of configs long gone (a demo's, a temporary clone's) do not pile up
+    folder = cache_dir()
+    assert folder is not None
+    folder.mkdir(parents=True)
+    old = []
+    for i in range(MAX_ENTRIES):
+        entry = folder / f"config-{i:08x}.json"
+        entry.write_text("{}", encoding="utf-8")
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))
+        old.append(entry)
+    write_config(tmp_path)
+    load_config(tmp_path)
+    left = entries()
+    assert len(left) == MAX_ENTRIES
+    assert not old[0].exists()
+    assert all(e.exists() for e in old[1:])
+    assert set(left) - set(old) != set()  # the new entry is among them
