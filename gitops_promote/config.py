@@ -364,11 +364,14 @@ def parse_config(data: bytes, file: str = CONFIG_NAME, docs: list[Any] | None = 
     ``docs``, when given, are the documents already read from ``data`` (kept from an earlier
     run): the YAML is then read again only to place an error."""
     if docs is None:
-        first = _read_yaml(data, file)
-        reader = _Reader(lambda: first, file)
-        docs = first.documents()
-    else:
-        reader = _Reader(lambda: _read_yaml(data, file), file)
+        doc = _read_yaml(data, file)
+        return _validated(_Reader(lambda: doc, file), doc.documents())
+    return _validated(_Reader(lambda: _read_yaml(data, file), file), docs)
+
+
+def _validated(reader: _Reader, docs: list[Any]) -> Config:
+    """The config the documents of ``reader``'s file hold, or the first error in them."""
+    file = reader.file
     if len(docs) != 1:
         raise reader.at(
             _second_document(reader.doc), "the config must hold exactly one YAML document"
@@ -570,7 +573,9 @@ def load_config(root: Path, config_path: str | Path | None = None) -> Config:
         raise ConfigError(f"config file not found{hint}", file=shown)
     data = path.read_bytes()
     docs = cached_documents(path, data)
-    if docs is None:
-        docs = _read_yaml(data, shown).documents()
-        keep_documents(path, data, docs)
-    return parse_config(data, shown, docs)
+    if docs is not None:
+        return parse_config(data, shown, docs)
+    doc = _read_yaml(data, shown)
+    docs = doc.documents()
+    keep_documents(path, data, docs)
+    return _validated(_Reader(lambda: doc, shown), docs)
