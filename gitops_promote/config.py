@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .configcache import cached_documents, keep_documents
 from .environment import Environment
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 CONFIG_NAME = ".gitops-promote.yaml"
 
 
-@dataclass(frozen=True)
-class GithubSettings:
+class GithubSettings(NamedTuple):
     repository: str | None = None
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()

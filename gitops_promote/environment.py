@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """One environment: where its specs live (relative POSIX path) and its base branch.
 
     ``base_branch`` is ``None`` when the config leaves it out: the branch checked out is used.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from .environment import Environment
 
@@ -25,8 +25,7 @@ def valid_service(name: str) -> bool:
     return bool(SERVICE_RE.match(name)) and ".." not in name
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where one service's spec of one environment is: a file, or (``directory``) every file
     below ``path``."""
 
@@ -80,8 +79,7 @@ def env_patterns(env: Environment) -> tuple[str, ...]:
     return tuple(f"{prefix}{PLACEHOLDER}{suffix}" for suffix in SPEC_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     text: str
     regex: re.Pattern[str]
 
@@ -136,8 +134,7 @@ def _sample_file(pattern: str, service: str) -> str:
     return f"{path}/kustomization.yaml" if pattern.endswith("/") else path
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """The services a listing holds: service -> path, and what was skipped and why."""
 
     paths: dict[str, str]

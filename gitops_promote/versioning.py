@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dirversions import folder_versions, pick_file, version_files
 from .errors import NotFoundError
@@ -85,8 +85,7 @@ def versions_by_env(
 # -- history / show ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HistoryResult:
+class HistoryResult(NamedTuple):
     service: str
     env: str
     path: str
@@ -100,8 +99,7 @@ def history(ws: Workspace, service: str, env: str) -> HistoryResult:
     return HistoryResult(service, env, spec.path, spec.branch, list(reversed(found)))
 
 
-@dataclass(frozen=True)
-class ShowResult:
+class ShowResult(NamedTuple):
     """A spec at a version: ``content`` the bytes of its file (for a directory spec, of the
     ``--file`` asked for, else empty) and ``files`` every file of a directory spec."""
 
