@@ -2,15 +2,15 @@
 
 Reading ``.gitops-promote.yaml`` needs libyaml, and loading PyYAML costs about 14 ms, more
 than reading and validating the file together, and a sixth of what ``history`` adds to git's
-own walk. The plain data a config's YAML gives depends only on the file's bytes and on this
-program's version, so it is kept as JSON in ``$XDG_CACHE_HOME/gitops-promote/`` (by default
-``~/.cache/gitops-promote/``), one small file per config path (the 64 written last), and used
-again while both match. Only the YAML reading is skipped: the config is validated on every
-run, and an error found in cached data is reported from the file itself, with its line and
-column.
+own walk. The plain data a config's YAML gives depends only on the file's bytes and on the
+code that reads it (this program's version, and its YAML reader as installed), so it is kept
+as JSON in ``$XDG_CACHE_HOME/gitops-promote/`` (by default ``~/.cache/gitops-promote/``), one
+small file per config path (the 64 written last), and used again while both match. Only the
+YAML reading is skipped: the config is validated on every run, and an error found in cached
+data is reported from the file itself, with its line and column.
 
 The cache is an aid, never a source of truth: an entry that cannot be read, does not parse,
-was written by another version or for other bytes is ignored and replaced; a folder that
+was written by other code or for other bytes is ignored and replaced; a folder that
 cannot be written to is left alone; data JSON cannot hold exactly (keys that are not strings,
 for one) is not kept. ``GITOPS_PROMOTE_CACHE=0`` turns the cache off; in GitHub Actions it is
 off unless ``GITOPS_PROMOTE_CACHE=1`` turns it on.
@@ -32,9 +32,23 @@ from . import __version__
 #: ``true``, ``yes``) uses it in GitHub Actions too
 CACHE_ENV = "GITOPS_PROMOTE_CACHE"
 _OFF = ("0", "off", "false", "no")
+_ON = ("1", "on", "true", "yes")
 #: entries kept at most; writing one more removes the oldest
 MAX_ENTRIES = 64
-_ON = ("1", "on", "true", "yes")
+#: the YAML reader's code: kept data is data this code read
+READER = Path(__file__).parent / "yamldoc"
+
+
+def reader_stamp(folder: Path = READER) -> str | None:
+    """What kept data depends on besides the file's bytes: this version and the YAML reader's
+    code as installed (its newest module's modification time), so that an upgrade, or an edit
+    of the reader in a development install, never serves data the former reader gave."""
+    try:
+        with os.scandir(folder) as found:
+            newest = max(e.stat().st_mtime_ns for e in found if e.name.endswith(".py"))
+    except (OSError, ValueError):  # no such folder, or no module in it: keep nothing
+        return None
+    return f"{__version__}+{newest}"
 
 
 def cache_dir() -> Path | None:
@@ -76,7 +90,7 @@ def cached_documents(config: Path, data: bytes) -> list[Any] | None:
         text = data.decode("utf-8")
     except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
         return None
-    if not isinstance(kept, dict) or kept.get("version") != __version__:
+    if not isinstance(kept, dict) or kept.get("version") != reader_stamp():
         return None
     docs = kept.get("documents")
     if kept.get("text") != text or not isinstance(docs, list):
@@ -97,7 +111,10 @@ def keep_documents(config: Path, data: bytes, docs: list[Any]) -> bool:
         text = data.decode("utf-8")
     except ValueError:
         return False
-    body = json.dumps({"version": __version__, "text": text, "documents": docs})
+    stamp = reader_stamp()
+    if stamp is None:
+        return False
+    body = json.dumps({"version": stamp, "text": text, "documents": docs})
     temp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)

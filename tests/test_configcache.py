@@ -12,7 +12,13 @@ import pytest
 
 from gitops_promote import __version__
 from gitops_promote.config import load_config
-from gitops_promote.configcache import MAX_ENTRIES, cache_dir, cached_documents, keep_documents
+from gitops_promote.configcache import (
+    MAX_ENTRIES,
+    cache_dir,
+    cached_documents,
+    keep_documents,
+    reader_stamp,
+)
 from gitops_promote.errors import ConfigError
 
 CONFIG = """\
@@ -52,7 +58,7 @@ def test_a_config_read_once_is_kept_and_gives_the_same_config(tmp_path: Path) ->
     first = load_config(tmp_path)
     [entry] = entries()
     kept = json.loads(entry.read_text(encoding="utf-8"))
-    assert kept["version"] == __version__
+    assert kept["version"] == reader_stamp()
     assert kept["text"] == CONFIG
     assert cached_documents(path, path.read_bytes()) == kept["documents"]
     assert load_config(tmp_path) == first
@@ -91,11 +97,11 @@ def test_a_changed_config_is_read_again(tmp_path: Path) -> None:
     [
         "not json {",
         "[1, 2]",
-        json.dumps({"version": "0.0.0-another", "text": CONFIG, "documents": [{"version": 1}]}),
-        json.dumps({"version": __version__, "text": CONFIG + "# more", "documents": [{}]}),
-        json.dumps({"version": __version__, "text": CONFIG, "documents": "not a list"}),
+        json.dumps({"version": "0.0.0+1", "text": CONFIG, "documents": [{"version": 1}]}),
+        json.dumps({"version": reader_stamp(), "text": CONFIG + "# more", "documents": [{}]}),
+        json.dumps({"version": reader_stamp(), "text": CONFIG, "documents": "not a list"}),
     ],
-    ids=["not-json", "not-an-object", "other-version", "other-bytes", "bad-documents"],
+    ids=["not-json", "not-an-object", "other-reader", "other-bytes", "bad-documents"],
 )
 def test_an_entry_that_does_not_match_is_ignored_and_replaced(
     tmp_path: Path, entry_text: str
@@ -106,7 +112,7 @@ def test_an_entry_that_does_not_match_is_ignored_and_replaced(
     entry.write_text(entry_text, encoding="utf-8")
     assert cached_documents(path, path.read_bytes()) is None
     assert load_config(tmp_path) == expected
-    assert json.loads(entry.read_text(encoding="utf-8"))["version"] == __version__
+    assert json.loads(entry.read_text(encoding="utf-8"))["version"] == reader_stamp()
 
 
 @pytest.mark.parametrize(
@@ -201,3 +207,19 @@ def test_the_cache_keeps_the_entries_written_last(tmp_path: Path) -> None:
     assert not old[0].exists()
     assert all(e.exists() for e in old[1:])
     assert set(left) - set(old) != set()  # the new entry is among them
+
+
+def test_the_stamp_changes_with_the_readers_code(tmp_path: Path) -> None:
+    # an upgrade, or an edit of the YAML reader in a development install, makes every entry
+    # stale: the stamp holds the version and the newest module's modification time
+    reader = tmp_path / "yamldoc"
+    reader.mkdir()
+    for i, name in enumerate(["tree.py", "scalars.py", "README.txt"]):
+        (reader / name).write_text("", encoding="utf-8")
+        os.utime(reader / name, ns=(10**18 + i, 10**18 + i))
+    assert reader_stamp(reader) == f"{__version__}+{10**18 + 1}"  # the newest module
+    os.utime(reader / "tree.py", ns=(2 * 10**18, 2 * 10**18))
+    assert reader_stamp(reader) == f"{__version__}+{2 * 10**18}"
+    assert reader_stamp(tmp_path / "missing") is None
+    (tmp_path / "no-modules").mkdir()
+    assert reader_stamp(tmp_path / "no-modules") is None
