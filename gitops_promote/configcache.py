@@ -80,8 +80,8 @@ def _entry(config: Path) -> Path | None:
 
 
 def cached_documents(config: Path, data: bytes) -> list[Any] | None:
-    """The documents kept for ``config`` if they were read from exactly ``data`` by this
-    version; ``None`` otherwise."""
+    """The documents kept for ``config`` if they were read from exactly ``data`` by this code
+    (see :func:`reader_stamp`); ``None`` otherwise."""
     entry = _entry(config)
     if entry is None:
         return None
@@ -90,10 +90,10 @@ def cached_documents(config: Path, data: bytes) -> list[Any] | None:
         text = data.decode("utf-8")
     except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
         return None
-    if not isinstance(kept, dict) or kept.get("version") != reader_stamp():
+    if not isinstance(kept, dict) or kept.get("text") != text:
         return None
     docs = kept.get("documents")
-    if kept.get("text") != text or not isinstance(docs, list):
+    if not isinstance(docs, list) or kept.get("version") != reader_stamp():
         return None
     return docs
 

@@ -21,7 +21,6 @@ from gitops_promote.gates import (
     parse_gates,
 )
 
-SHA = "0123456789abcdef0123456789abcdef01234567"
 COMMITTED = datetime(2026, 10, 8, 12, 0, tzinfo=timezone.utc)
 
 # -- durations ------------------------------------------------------------------------------

@@ -316,3 +316,5 @@ def test_history_reads_no_yaml_once_the_config_is_kept(repo: GitRepo) -> None:
     assert not {"difflib", "tempfile", "shutil", "base64"} & second
     assert runs[1].stdout == runs[0].stdout
     assert " versions" in runs[0].stdout.splitlines()[0]
+    # the cache is the user's (SPEC section 7): nothing was written in the repository
+    assert repo.git("status", "--porcelain", "--ignored", "--untracked-files=all") == ""
